@@ -1,0 +1,20 @@
+/** Names shared by producers and consumers; a typo here would silently split the system in two. */
+export const LOGS_EXCHANGE = 'logs_topic';
+export const LOG_ROUTING_KEYS = ['log.INFO', 'log.WARNING', 'log.ERROR'] as const;
+export type LogRoutingKey = (typeof LOG_ROUTING_KEYS)[number];
+
+export const EVENT_NAMES = {
+  brokerHit: 'broker_hit',
+  authentication: 'authentication',
+  log: 'log',
+} as const;
+
+export const RPC_METHOD_LOG_INFO = 'LogInfo';
+export const rpcLogInfoResult = (name: string) => `Processed payload via RPC: ${name}`;
+
+export const GRPC_LOG_RESULT = 'logged!';
+export const GRPC_REQUEST_ID_METADATA = 'x-request-id';
+export const GRPC_EVENT_ID_METADATA = 'x-event-id';
+
+/** AMQP header carrying the request id of the HTTP call that caused an event. */
+export const AMQP_REQUEST_ID_HEADER = 'x-request-id';

@@ -1,0 +1,34 @@
+/** A named dependency check: resolves when the dependency answers, throws (or rejects) when it does not. */
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, string>;
+}
+
+/** Runs every check in parallel, each bounded so a hanging dependency cannot hang the probe. */
+export async function runReadiness(checks: ReadinessChecks, timeoutMs = 2000): Promise<ReadinessReport> {
+  const names = Object.keys(checks);
+  const outcomes = await Promise.allSettled(
+    names.map((name) => withTimeout(checks[name]!(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`)),
+  );
+  const report: ReadinessReport = { ready: true, checks: {} };
+  outcomes.forEach((outcome, i) => {
+    const name = names[i]!;
+    if (outcome.status === 'fulfilled') {
+      report.checks[name] = 'ok';
+    } else {
+      report.ready = false;
+      report.checks[name] = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+    }
+  });
+  return report;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

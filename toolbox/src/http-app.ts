@@ -1,0 +1,157 @@
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError, type ZodType, type z } from 'zod';
+import { AppError, badRequest, isAppError } from './errors.js';
+import { errorEnvelope, sendError, sendOk } from './envelope.js';
+import { type ReadinessChecks, runReadiness } from './health.js';
+import { createMetrics, type HttpMetrics } from './metrics.js';
+import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  metrics?: HttpMetrics;
+  /** Largest JSON body accepted; larger ones get a 413 envelope. */
+  bodyLimit?: string | number;
+  readiness?: ReadinessChecks;
+}
+
+const QUIET_PATHS = new Set(['/ping', '/readyz', '/metrics', '/favicon.ico']);
+
+/**
+ * Express with what every service shares: request ids, access logs, metrics, JSON parsing with a
+ * limit, and the health routes. Call `finishHttpApp` after adding routes.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { service, logger, bodyLimit = '100kb', readiness = {} } = options;
+  const metrics = options.metrics ?? createMetrics(service);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.locals.logger = logger;
+
+  app.use((req, res, next) => {
+    const requestId = acceptOrCreateRequestId(req.get(REQUEST_ID_HEADER));
+    res.setHeader('X-Request-Id', requestId);
+    const log = logger.child({ requestId });
+    res.locals.requestId = requestId;
+    res.locals.logger = log;
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      metrics.requests.inc(labels);
+      metrics.duration.observe(labels, seconds);
+      const level = QUIET_PATHS.has(req.path) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
+      log[level](
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+        'request',
+      );
+    });
+    runWithRequestId(requestId, next, log);
+  });
+
+  app.get('/ping', (_req, res) => {
+    res.status(200).json({ error: false, message: 'pong' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const report = await runReadiness(readiness);
+    res
+      .status(report.ready ? 200 : 503)
+      .json(
+        report.ready
+          ? { error: false, message: 'ready', data: report.checks }
+          : errorEnvelope('not ready', report.checks),
+      );
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  app.use(express.json({ limit: bodyLimit }));
+  return app;
+}
+
+/** Adds the 404 envelope and the error middleware; call after every route is registered. */
+export function finishHttpApp(app: Express): Express {
+  app.use((req, res) => {
+    sendError(res, 404, `no route for ${req.method} ${req.path}`);
+  });
+  app.use(errorMiddleware);
+  return app;
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  limit?: number;
+}
+
+/** Turns every failure into an envelope; a stack trace never reaches a client. */
+export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const log: Logger = res.locals.logger ?? req.app.locals.logger;
+  const { status, message, data } = describeError(err);
+  if (status >= 500) log?.error({ err }, message);
+  else log?.info({ status, reason: message }, 'request rejected');
+  sendError(res, status, message, data);
+};
+
+function describeError(err: unknown): { status: number; message: string; data?: unknown } {
+  if (isAppError(err)) return { status: err.status, message: err.message, data: err.data };
+  if (err instanceof ZodError) return { status: 400, message: describeZodError(err) };
+  const parserError = err as BodyParserError;
+  switch (parserError?.type) {
+    case 'entity.parse.failed':
+      return { status: 400, message: `malformed JSON: ${parserError.message}` };
+    case 'entity.too.large':
+      return { status: 413, message: `request body too large (limit ${parserError.limit} bytes)` };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, message: parserError.message };
+  }
+  if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
+    return { status: parserError.status, message: parserError.message };
+  }
+  return { status: 500, message: 'internal error' };
+}
+
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+      return `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Reads a JSON body against a schema: a wrong content type, a missing body and invalid fields each
+ * become a 400 naming the problem.
+ */
+export function readJsonBody<S extends ZodType>(req: Request, schema: S): z.infer<S> {
+  if (!req.is('application/json')) {
+    throw badRequest('expected a JSON body with Content-Type: application/json');
+  }
+  if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+    throw badRequest('expected a JSON object');
+  }
+  const result = schema.safeParse(req.body);
+  if (!result.success) throw badRequest(describeZodError(result.error));
+  return result.data;
+}
+
+/** Wraps a handler that returns `{message, data}` into a 202 envelope. */
+export function accepted<T>(
+  handler: (req: Request) => Promise<{ message: string; data?: T; status?: number }>,
+): RequestHandler {
+  return async (req, res) => {
+    const { message, data, status } = await handler(req);
+    sendOk(res, message, data, status);
+  };
+}
+
+export { AppError };

@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface RequestContext {
+  requestId: string;
+  logger?: Logger;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `fn` with a request id that every downstream client picks up without it being passed by hand. */
+export function runWithRequestId<T>(requestId: string, fn: () => T, logger?: Logger): T {
+  return storage.run({ requestId, logger }, fn);
+}
+
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+export function currentLogger(fallback: Logger): Logger {
+  return storage.getStore()?.logger ?? fallback;
+}
+
+const SAFE_ID = /^[\w.:-]{1,128}$/;
+
+/** Accepts a caller's id only when it is harmless to echo into logs and headers. */
+export function acceptOrCreateRequestId(candidate: unknown): string {
+  return typeof candidate === 'string' && SAFE_ID.test(candidate) ? candidate : randomUUID();
+}
