@@ -66,7 +66,7 @@ export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClien
   const client = new Client(address, grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_permit_without_calls': 0,
-  }) as grpc.Client & { WriteLog: WriteLogMethod };
+  }) as unknown as grpc.Client & { WriteLog: WriteLogMethod };
   return {
     writeLog(entry, ids = {}) {
       const metadata = new grpc.Metadata();

@@ -13,16 +13,16 @@ export class ConfigError extends Error {
  * Every problem is collected so an operator fixes them all in one go instead of one per restart.
  */
 export function loadConfig<S extends z.ZodRawShape>(
-  shape: S,
+  schema: z.ZodObject<S>,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<z.ZodObject<S>> {
   const input: Record<string, unknown> = {};
-  for (const key of Object.keys(shape)) {
+  for (const key of Object.keys(schema.shape)) {
     const value = env[key];
     // An empty variable means "not set", so `FOO=` falls back to the default like an absent one.
     input[key] = value === undefined || value === '' ? undefined : value;
   }
-  const result = z.object(shape).safeParse(input);
+  const result = schema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

@@ -1,0 +1,18 @@
+import { env, loadConfig } from '@suite/toolbox';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  PORT: env.port(8080),
+  LOG_LEVEL: env.logLevel(),
+  AUTH_SERVICE_URL: env.url('http://127.0.0.1:8083'),
+  MAIL_SERVICE_URL: env.url('http://127.0.0.1:8084'),
+  LOGGER_SERVICE_URL: env.url('http://127.0.0.1:8082'),
+  LOGGER_RPC_ADDR: env.hostPort('127.0.0.1:5001'),
+  LOGGER_GRPC_ADDR: env.hostPort('127.0.0.1:50001'),
+  RABBIT_URL: env.url('amqp://guest:guest@127.0.0.1:5672'),
+  CORS_ORIGINS: env.list('http://localhost:8081,http://127.0.0.1:8081'),
+  DOWNSTREAM_TIMEOUT_MS: env.positiveInt(5000),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, source);

@@ -1,0 +1,11 @@
+import { env, loadConfig } from '@suite/toolbox';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  PORT: env.port(8081),
+  LOG_LEVEL: env.logLevel(),
+  BROKER_URL: env.url('http://localhost:8080'),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, source);

@@ -1,0 +1,18 @@
+import { env, loadConfig } from '@suite/toolbox';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  PORT: env.port(8085),
+  LOG_LEVEL: env.logLevel(),
+  RABBIT_URL: env.url('amqp://guest:guest@127.0.0.1:5672'),
+  LOGGER_TRANSPORT: z.enum(['rpc', 'grpc']).default('rpc'),
+  LOGGER_RPC_ADDR: env.hostPort('127.0.0.1:5001'),
+  LOGGER_GRPC_ADDR: env.hostPort('127.0.0.1:50001'),
+  QUEUE_NAME: z.string().min(1).default('logs'),
+  PREFETCH: env.positiveInt(50),
+  MAX_ATTEMPTS: env.positiveInt(5),
+  RETRY_BASE_MS: env.positiveInt(1000),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, source);
