@@ -17,7 +17,8 @@ export function readLines(socket: Socket, options: LineReaderOptions): void {
       const piece = chunk.subarray(start, nl);
       start = nl + 1;
       if (pendingBytes + piece.length > options.maxLineBytes) return options.onOverflow();
-      const line = pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...pending, piece]).toString('utf8');
+      const line =
+        pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...pending, piece]).toString('utf8');
       pending = [];
       pendingBytes = 0;
       const trimmed = line.trim();

@@ -75,15 +75,10 @@ export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClien
       if (ids.eventId) metadata.set(GRPC_EVENT_ID_METADATA, ids.eventId);
       const request: LogRequest = { logEntry: { name: entry.name, data: entry.data } };
       return new Promise((resolve, reject) => {
-        client.WriteLog(
-          request,
-          metadata,
-          { deadline: Date.now() + timeoutMs },
-          (err, response) => {
-            if (!err) return resolve(response?.result ?? '');
-            reject(mapGrpcError(err, service, timeoutMs));
-          },
-        );
+        client.WriteLog(request, metadata, { deadline: Date.now() + timeoutMs }, (err, response) => {
+          if (!err) return resolve(response?.result ?? '');
+          reject(mapGrpcError(err, service, timeoutMs));
+        });
       });
     },
     close: () => client.close(),

@@ -1,15 +1,23 @@
-export { readLines, type LineReaderOptions } from './framing.js';
+export { type LineReaderOptions, readLines } from './framing.js';
 export {
   createLogGrpcClient,
+  LOGS_PROTO_PATH,
   type LogGrpcClient,
   type LogGrpcClientOptions,
   type LogMessage,
   type LogRequest,
   type LogResponse,
-  LOGS_PROTO_PATH,
   loadLogService,
   PROTO_LOADER_OPTIONS,
 } from './grpc.js';
 export * from './names.js';
 export { createLogRpcClient, type LogRpcClient, type LogRpcClientOptions } from './rpc-client.js';
 export * from './schemas.js';
+export {
+  createEventEmitter,
+  type EventEmitter,
+  type EventEmitterOptions,
+  type EventSeverity,
+  type PublishOptions,
+} from './events/emitter.js';
+export * from './events/topology.js';

@@ -25,7 +25,12 @@ const TIMEOUT_CODE = -32099;
  * matched by id; a dropped connection fails the calls in flight and the next call dials again.
  */
 export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
-  const { address, timeoutMs = 5000, service = 'logger-service (JSON-RPC)', maxLineBytes = 1 << 20 } = options;
+  const {
+    address,
+    timeoutMs = 5000,
+    service = 'logger-service (JSON-RPC)',
+    maxLineBytes = 1 << 20,
+  } = options;
   const { host, port } = splitHostPort(address);
   let socket: net.Socket | undefined;
   let closed = false;

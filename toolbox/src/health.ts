@@ -10,7 +10,9 @@ export interface ReadinessReport {
 export async function runReadiness(checks: ReadinessChecks, timeoutMs = 2000): Promise<ReadinessReport> {
   const names = Object.keys(checks);
   const outcomes = await Promise.allSettled(
-    names.map((name) => withTimeout(checks[name]!(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`)),
+    names.map((name) =>
+      withTimeout(checks[name]!(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`),
+    ),
   );
   const report: ReadinessReport = { ready: true, checks: {} };
   outcomes.forEach((outcome, i) => {

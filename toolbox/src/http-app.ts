@@ -1,8 +1,8 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type ZodType, type z } from 'zod';
-import { AppError, badRequest, isAppError } from './errors.js';
 import { errorEnvelope, sendError, sendOk } from './envelope.js';
+import { AppError, badRequest, isAppError } from './errors.js';
 import { type ReadinessChecks, runReadiness } from './health.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
@@ -136,7 +136,12 @@ export function readJsonBody<S extends ZodType>(req: Request, schema: S): z.infe
   if (!req.is('application/json')) {
     throw badRequest('expected a JSON body with Content-Type: application/json');
   }
-  if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+  if (
+    req.body === undefined ||
+    req.body === null ||
+    typeof req.body !== 'object' ||
+    Array.isArray(req.body)
+  ) {
     throw badRequest('expected a JSON object');
   }
   const result = schema.safeParse(req.body);

@@ -23,7 +23,14 @@ export interface HttpClient {
   close(): void;
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'EPIPE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 const TIMED_OUT = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
 /**
@@ -62,7 +69,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (isAxiosError(error) && error.code && UNREACHABLE.has(error.code)) {
         throw badGateway(service, 'is unreachable', error);
       }
-      throw badGateway(service, `request failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw badGateway(
+        service,
+        `request failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
   };
 

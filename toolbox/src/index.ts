@@ -1,4 +1,5 @@
 export { ConfigError, env, loadConfig, splitHostPort } from './config.js';
+export { type Envelope, envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
 export {
   AppError,
   badGateway,
@@ -9,7 +10,6 @@ export {
   unauthorized,
   unavailable,
 } from './errors.js';
-export { type Envelope, envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
 export { type ReadinessChecks, type ReadinessReport, runReadiness, withTimeout } from './health.js';
 export {
   accepted,
@@ -20,7 +20,12 @@ export {
   type HttpAppOptions,
   readJsonBody,
 } from './http-app.js';
-export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpResponse } from './http-client.js';
+export {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpResponse,
+} from './http-client.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type HttpMetrics, type Registry } from './metrics.js';
 export {
@@ -31,5 +36,11 @@ export {
   runWithRequestId,
 } from './request-context.js';
 export { backoffDelay, connectWithRetry, type RetryOptions, retry, sleep } from './retry.js';
-export { closeHttpServer, handleShutdown, listen, type ShutdownOptions, type ShutdownStep } from './shutdown.js';
 export { runMain } from './service.js';
+export {
+  closeHttpServer,
+  handleShutdown,
+  listen,
+  type ShutdownOptions,
+  type ShutdownStep,
+} from './shutdown.js';

@@ -1,0 +1,188 @@
+import { mkdirSync } from 'node:fs';
+import { startMongoStandin } from '@suite/mongo-standin';
+import { startSmtpCatcher } from '@suite/smtp-catcher';
+import {
+  DEFAULT_DATABASE_URL,
+  DEFAULT_RABBIT_URL,
+  deleteQueues,
+  dropDatabase,
+  randomSuffix,
+  requireServers,
+  withDatabase,
+} from './infrastructure.js';
+import { freePort } from './ports.js';
+import { type OutputMode, ServiceProcess } from './service-process.js';
+import {
+  FIXED_PORTS,
+  type PortPlan,
+  REPOSITORY_ROOT,
+  readyUrl,
+  SERVICE_COLOURS,
+  SERVICE_NAMES,
+  type ServiceName,
+  serviceEnv,
+  serviceScript,
+  type Wiring,
+} from './services.js';
+
+export { formatLogLine } from './log-format.js';
+export { FIXED_PORTS, SERVICE_NAMES, type ServiceName } from './services.js';
+
+export interface SuiteOptions {
+  services?: readonly ServiceName[];
+  /** 'fixed' uses DESIGN.md's ports (make run); 'ephemeral' picks free ports and throw-away data (tests). */
+  ports?: 'fixed' | 'ephemeral';
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  output?: OutputMode;
+  colour?: boolean;
+  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL and MAIL_HOST are read from. */
+  sourceEnv?: NodeJS.ProcessEnv;
+}
+
+export type MailCatcher = Awaited<ReturnType<typeof startSmtpCatcher>>;
+
+export interface Suite {
+  urls: { broker: string; frontEnd: string; logger: string; auth: string; mail: string; listener: string };
+  addresses: { loggerRpc: string; loggerGrpc: string };
+  ports: PortPlan;
+  databaseUrl: string;
+  mongoUrl: string;
+  rabbitUrl: string;
+  queueName: string;
+  mail: MailCatcher | undefined;
+  mailViewerUrl: string | undefined;
+  startService(name: ServiceName): Promise<void>;
+  stopService(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function planPorts(mode: 'fixed' | 'ephemeral'): Promise<PortPlan> {
+  if (mode === 'fixed') return { ...FIXED_PORTS };
+  const plan = {} as PortPlan;
+  for (const key of Object.keys(FIXED_PORTS) as Array<keyof PortPlan>) plan[key] = await freePort();
+  return plan;
+}
+
+/** Starts the dev stand-ins that are not configured, then the services, and waits until all are ready. */
+export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
+  const mode = options.ports ?? 'ephemeral';
+  const source = options.sourceEnv ?? process.env;
+  const names = options.services ?? SERVICE_NAMES;
+  const output =
+    options.output ?? (source.SUITE_OUTPUT === 'prefixed' || mode === 'fixed' ? 'prefixed' : 'silent');
+  const ports = await planPorts(mode);
+  const ephemeral = mode === 'ephemeral';
+  const suffix = randomSuffix();
+
+  const configuredDatabase = source.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const rabbitUrl = source.RABBIT_URL || DEFAULT_RABBIT_URL;
+  await requireServers([
+    { name: 'PostgreSQL', url: configuredDatabase, defaultPort: 5432 },
+    { name: 'RabbitMQ', url: rabbitUrl, defaultPort: 5672 },
+  ]);
+  const databaseUrl = ephemeral ? withDatabase(configuredDatabase, `suite_${suffix}`) : configuredDatabase;
+  const queueName = ephemeral ? `logs_${suffix}` : 'logs';
+
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let mongoUrl = source.MONGO_URL;
+  if (mongoUrl) {
+    if (ephemeral) mongoUrl = withDatabase(mongoUrl, `suite_${suffix}`);
+  } else {
+    let persistFile: string | undefined;
+    if (!ephemeral) {
+      mkdirSync(`${REPOSITORY_ROOT}.data`, { recursive: true });
+      persistFile = `${REPOSITORY_ROOT}.data/mongo-standin.json`;
+    }
+    const standin = await startMongoStandin({ port: ports.mongo, persistFile });
+    cleanups.push(() => standin.close());
+    mongoUrl = `${standin.url.replace(/\/?(\?.*)?$/, '')}/logs`;
+  }
+
+  let mail: MailCatcher | undefined;
+  let mailHost = source.MAIL_HOST;
+  let mailPort = Number(source.MAIL_PORT || 1025);
+  if (!mailHost) {
+    mail = await startSmtpCatcher({ smtpPort: ports.smtp, webPort: ports.mailWeb });
+    cleanups.push(() => mail!.close());
+    mailHost = '127.0.0.1';
+    mailPort = mail.smtpPort;
+  }
+
+  const wiring: Wiring = {
+    ports,
+    host: '127.0.0.1',
+    databaseUrl,
+    mongoUrl,
+    rabbitUrl,
+    mailHost,
+    mailPort,
+    queueName,
+  };
+  const colour = options.colour ?? (output === 'prefixed' && process.stdout.isTTY === true);
+  const processes = new Map<ServiceName, ServiceProcess>();
+  for (const name of names) {
+    processes.set(
+      name,
+      new ServiceProcess({
+        name,
+        script: serviceScript(name),
+        env: {
+          ...process.env,
+          ...options.env,
+          ...serviceEnv(name, wiring),
+          ...options.serviceEnv?.[name],
+        },
+        readyUrl: readyUrl(name, wiring),
+        output,
+        colour: colour ? SERVICE_COLOURS[name] : undefined,
+      }),
+    );
+  }
+
+  const stop = async () => {
+    await Promise.all([...processes.values()].reverse().map((p) => p.stop()));
+    const problems: unknown[] = [];
+    if (ephemeral) {
+      if (names.includes('authentication-service')) cleanups.push(() => dropDatabase(databaseUrl));
+      if (names.includes('listener-service')) cleanups.push(() => deleteQueues(rabbitUrl, queueName));
+    }
+    for (const cleanup of cleanups) await cleanup().catch((err) => problems.push(err));
+    if (problems.length > 0) throw new AggregateError(problems, 'suite cleanup failed');
+  };
+
+  try {
+    await Promise.all([...processes.values()].map((p) => p.start()));
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+
+  const service = (name: ServiceName) => {
+    const p = processes.get(name);
+    if (!p) throw new Error(`${name} is not part of this suite`);
+    return p;
+  };
+  const http = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    urls: {
+      broker: http(ports.broker),
+      frontEnd: http(ports.frontEnd),
+      logger: http(ports.logger),
+      auth: http(ports.auth),
+      mail: http(ports.mail),
+      listener: http(ports.listener),
+    },
+    addresses: { loggerRpc: `127.0.0.1:${ports.loggerRpc}`, loggerGrpc: `127.0.0.1:${ports.loggerGrpc}` },
+    ports,
+    databaseUrl,
+    mongoUrl,
+    rabbitUrl,
+    queueName,
+    mail,
+    mailViewerUrl: mail?.webUrl,
+    startService: (name) => service(name).start(),
+    stopService: (name) => service(name).stop(),
+    stop,
+  };
+}

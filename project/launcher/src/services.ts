@@ -1,0 +1,116 @@
+import { fileURLToPath } from 'node:url';
+
+export const SERVICE_NAMES = [
+  'logger-service',
+  'authentication-service',
+  'mail-service',
+  'listener-service',
+  'broker-service',
+  'front-end',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The ports of DESIGN.md, used by `make run`. */
+export const FIXED_PORTS = {
+  broker: 8080,
+  frontEnd: 8081,
+  logger: 8082,
+  loggerRpc: 5001,
+  loggerGrpc: 50001,
+  auth: 8083,
+  mail: 8084,
+  listener: 8085,
+  mongo: 27017,
+  smtp: 1025,
+  mailWeb: 8025,
+} as const;
+export type PortPlan = { -readonly [K in keyof typeof FIXED_PORTS]: number };
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function serviceScript(name: ServiceName): string {
+  return `${REPOSITORY_ROOT}${name}/dist/main.js`;
+}
+
+export const SERVICE_COLOURS: Record<ServiceName, string> = {
+  'logger-service': '\x1b[36m',
+  'authentication-service': '\x1b[35m',
+  'mail-service': '\x1b[33m',
+  'listener-service': '\x1b[34m',
+  'broker-service': '\x1b[32m',
+  'front-end': '\x1b[92m',
+};
+
+export interface Wiring {
+  ports: PortPlan;
+  host: string;
+  databaseUrl: string;
+  mongoUrl: string;
+  rabbitUrl: string;
+  mailHost: string;
+  mailPort: number;
+  queueName: string;
+}
+
+/** Each service's environment, derived from one port plan so every peer address agrees. */
+export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string> {
+  const http = (port: number) => `http://${w.host}:${port}`;
+  const { ports } = w;
+  switch (name) {
+    case 'logger-service':
+      return {
+        PORT: String(ports.logger),
+        RPC_PORT: String(ports.loggerRpc),
+        GRPC_PORT: String(ports.loggerGrpc),
+        MONGO_URL: w.mongoUrl,
+        AUTH_SERVICE_URL: http(ports.auth),
+      };
+    case 'authentication-service':
+      return {
+        PORT: String(ports.auth),
+        DATABASE_URL: w.databaseUrl,
+        LOGGER_SERVICE_URL: http(ports.logger),
+      };
+    case 'mail-service':
+      return {
+        PORT: String(ports.mail),
+        MAIL_HOST: w.mailHost,
+        MAIL_PORT: String(w.mailPort),
+        MAIL_ENCRYPTION: 'none',
+      };
+    case 'listener-service':
+      return {
+        PORT: String(ports.listener),
+        RABBIT_URL: w.rabbitUrl,
+        LOGGER_RPC_ADDR: `${w.host}:${ports.loggerRpc}`,
+        LOGGER_GRPC_ADDR: `${w.host}:${ports.loggerGrpc}`,
+        QUEUE_NAME: w.queueName,
+      };
+    case 'broker-service':
+      return {
+        PORT: String(ports.broker),
+        AUTH_SERVICE_URL: http(ports.auth),
+        MAIL_SERVICE_URL: http(ports.mail),
+        LOGGER_SERVICE_URL: http(ports.logger),
+        LOGGER_RPC_ADDR: `${w.host}:${ports.loggerRpc}`,
+        LOGGER_GRPC_ADDR: `${w.host}:${ports.loggerGrpc}`,
+        RABBIT_URL: w.rabbitUrl,
+        // The page may be opened as localhost or 127.0.0.1; both are the same front-end.
+        CORS_ORIGINS: `http://localhost:${ports.frontEnd},http://127.0.0.1:${ports.frontEnd}`,
+      };
+    case 'front-end':
+      return { PORT: String(ports.frontEnd), BROKER_URL: `http://localhost:${ports.broker}` };
+  }
+}
+
+export function readyUrl(name: ServiceName, w: Wiring): string {
+  const port = {
+    'logger-service': w.ports.logger,
+    'authentication-service': w.ports.auth,
+    'mail-service': w.ports.mail,
+    'listener-service': w.ports.listener,
+    'broker-service': w.ports.broker,
+    'front-end': w.ports.frontEnd,
+  }[name];
+  return `http://${w.host}:${port}/readyz`;
+}
