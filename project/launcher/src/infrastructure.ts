@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import { canConnect } from './ports.js';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/users';
+export const DEFAULT_DATABASE_URL = 'postgres://postgres:password@127.0.0.1:5432/users';
 export const DEFAULT_RABBIT_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 const HOW_TO_START =
