@@ -1,0 +1,85 @@
+# The commands people type. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+STACK ?= microservices
+SERVICES := broker-service front-end logger-service authentication-service mail-service listener-service
+TAG ?= latest
+
+.PHONY: help install build lint up up_build down logs auth broker logger mail listener front run test bench \
+	images swarm_up swarm_down k8s_up k8s_down clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z_]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: ## Install dependencies from the lock file (npm ci)
+	npm ci
+
+node_modules: package-lock.json
+	npm ci
+	@touch node_modules
+
+build: node_modules ## Compile every package (tsc -b)
+	npm run build
+
+lint: node_modules ## Lint and check formatting (biome)
+	npm run lint
+
+up: ## Docker Compose: start the suite from the images built before
+	$(COMPOSE) up -d
+
+up_build: ## Docker Compose: build every image, then start the suite
+	$(COMPOSE) up -d --build
+
+down: ## Docker Compose: stop the suite
+	$(COMPOSE) down
+
+logs: ## Docker Compose: follow every service's logs
+	$(COMPOSE) logs -f --tail=100
+
+auth: ## Docker Compose: rebuild and restart authentication-service
+	$(COMPOSE) up -d --build --no-deps authentication-service
+broker: ## Docker Compose: rebuild and restart broker-service
+	$(COMPOSE) up -d --build --no-deps broker-service
+logger: ## Docker Compose: rebuild and restart logger-service
+	$(COMPOSE) up -d --build --no-deps logger-service
+mail: ## Docker Compose: rebuild and restart mail-service
+	$(COMPOSE) up -d --build --no-deps mail-service
+listener: ## Docker Compose: rebuild and restart listener-service
+	$(COMPOSE) up -d --build --no-deps listener-service
+front: ## Docker Compose: rebuild and restart front-end
+	$(COMPOSE) up -d --build --no-deps front-end
+
+run: node_modules ## Without Docker: every service as a local process (Ctrl-C stops all)
+	@bash project/infra.sh
+	npm run build
+	node project/launcher/dist/main.js
+
+test: node_modules ## The test suite: build, lint, every package's tests against real servers
+	@bash project/infra.sh
+	npm run build
+	npm run lint
+	npm test --workspaces --if-present
+
+bench: node_modules ## Benchmarks: every broker path under load, with the platform's ceilings
+	@bash project/infra.sh
+	npm run bench
+
+images: ## Build every service image (tagged $(TAG)) for Swarm
+	for s in $(SERVICES); do docker build -f $$s/Dockerfile -t local/$$s:$(TAG) . || exit 1; done
+
+swarm_up: images ## Docker Swarm: deploy the stack (project/swarm.yml, Caddy in front)
+	docker stack deploy -c project/swarm.yml $(STACK)
+
+swarm_down: ## Docker Swarm: remove the stack
+	docker stack rm $(STACK)
+
+k8s_up: ## Kubernetes: apply the kustomize base (project/k8s)
+	kubectl apply -k project/k8s
+
+k8s_down: ## Kubernetes: delete everything the base created
+	kubectl delete -k project/k8s
+
+clean: ## Remove build output, test output, benchmark results and local stand-in data
+	rm -rf */dist project/*/dist */test-output bench/results .data
+	find . -name '*.tsbuildinfo' -not -path './node_modules/*' -delete
