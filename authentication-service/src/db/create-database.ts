@@ -1,0 +1,44 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+/** Splits a connection URL into the database it names and the maintenance database on that server. */
+export function maintenanceTarget(url: string): { database: string; maintenanceUrl: string } {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
+  parsed.pathname = '/postgres';
+  return { database, maintenanceUrl: parsed.toString() };
+}
+
+/**
+ * Creates the database named in `url` when it does not exist yet, so a fresh server needs no manual
+ * step. Two replicas starting together may both try; the loser's "already exists" is fine.
+ */
+export async function ensureDatabaseExists(
+  url: string,
+  logger: Logger,
+  connectTimeoutMs = 3000,
+): Promise<void> {
+  const { database, maintenanceUrl } = maintenanceTarget(url);
+  if (database === 'postgres') return;
+  const client = new pg.Client({
+    connectionString: maintenanceUrl,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
+  // A connection dropped by the server emits 'error'; without a listener that would crash the process.
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount) return;
+    try {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+      logger.info({ database }, 'created database');
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // 42P04 duplicate_database; 23505 when the concurrent creation races on pg_database's index.
+      if (code !== '42P04' && code !== '23505') throw err;
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

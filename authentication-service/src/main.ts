@@ -1,0 +1,73 @@
+import http from 'node:http';
+import {
+  closeHttpServer,
+  connectWithRetry,
+  createHttpClient,
+  createLogger,
+  createMetrics,
+  handleShutdown,
+  listen,
+  runMain,
+} from '@suite/toolbox';
+import { createApp, parseTrustProxy } from './app.js';
+import { createLoginThrottle } from './auth/throttle.js';
+import { createActivityLog } from './clients/activity-log.js';
+import { readConfig } from './config.js';
+import { openUserDatabase } from './db/open.js';
+import { createPasswordHasher } from './users/passwords.js';
+import { seedUser } from './users/seed.js';
+import { createUserStore } from './users/store.js';
+
+runMain('authentication-service', async () => {
+  const config = readConfig();
+  const logger = createLogger('authentication-service', config.LOG_LEVEL);
+  const db = await connectWithRetry(
+    'postgresql',
+    () =>
+      openUserDatabase({
+        url: config.DATABASE_URL,
+        logger,
+        statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        max: config.DB_POOL_MAX,
+      }),
+    logger,
+  );
+  const passwords = await createPasswordHasher(config.BCRYPT_COST);
+  await seedUser(
+    createUserStore(db),
+    passwords,
+    {
+      email: config.SEED_EMAIL,
+      password: config.SEED_PASSWORD,
+      firstName: config.SEED_FIRST_NAME,
+      lastName: config.SEED_LAST_NAME,
+    },
+    logger,
+  );
+  const metrics = createMetrics('authentication-service');
+  const loggerHttp = createHttpClient({
+    service: 'logger-service',
+    baseURL: config.LOGGER_SERVICE_URL,
+    timeoutMs: config.LOGGER_TIMEOUT_MS,
+  });
+  const activity = createActivityLog({ http: loggerHttp, logger, registry: metrics.registry });
+  const throttle = createLoginThrottle({
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    failuresPerEmail: config.RATE_LIMIT_EMAIL_FAILURES,
+    failuresPerIp: config.RATE_LIMIT_IP_FAILURES,
+  });
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY);
+  const app = createApp({ logger, metrics, db, passwords, throttle, activity, trustProxy });
+  const server = http.createServer(app);
+  const port = await listen(server, config.PORT);
+  logger.info({ port }, 'listening');
+  handleShutdown({
+    logger,
+    steps: [
+      ['http', () => closeHttpServer(server)],
+      ['activity log', () => activity.drain().finally(() => loggerHttp.close())],
+      ['postgresql', () => db.close()],
+    ],
+  });
+});

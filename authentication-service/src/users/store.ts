@@ -1,0 +1,75 @@
+import type { Database } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { normaliseEmail } from './credentials.js';
+
+/** What the API may show about a user: never the password hash. */
+export interface PublicUser {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface StoredUser extends PublicUser {
+  passwordHash: string;
+}
+
+export interface NewUser {
+  email: string;
+  firstName: string;
+  lastName: string;
+  passwordHash: string;
+  active: boolean;
+}
+
+export interface UserStore {
+  findByEmail(email: string): Promise<StoredUser | undefined>;
+  /** Undefined when a user with that email (in any letter case) already exists. */
+  insert(user: NewUser): Promise<PublicUser | undefined>;
+  setPasswordHash(email: string, passwordHash: string): Promise<boolean>;
+  list(): Promise<PublicUser[]>;
+}
+
+const PUBLIC_COLUMNS = 'id, email, first_name, last_name, user_active AS active, created_at, updated_at';
+
+export function createUserStore(db: Database): UserStore {
+  return {
+    async findByEmail(email) {
+      const rows = await db.query<PublicUser & { password: string }>(
+        `SELECT ${PUBLIC_COLUMNS}, password FROM users WHERE lower(email) = $1`,
+        [normaliseEmail(email)],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const { password, ...user } = row;
+      return { ...user, passwordHash: password };
+    },
+    async insert(user) {
+      try {
+        // ON CONFLICT keeps the insert idempotent, which makes the pool's retry-once safe.
+        const rows = await db.query<PublicUser>(
+          `INSERT INTO users (email, first_name, last_name, password, user_active)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT ((lower(email))) DO NOTHING
+           RETURNING ${PUBLIC_COLUMNS}`,
+          [normaliseEmail(user.email), user.firstName, user.lastName, user.passwordHash, user.active],
+        );
+        return rows[0];
+      } catch (err) {
+        if (isUniqueViolation(err)) return undefined;
+        throw err;
+      }
+    },
+    async setPasswordHash(email, passwordHash) {
+      const rows = await db.query(
+        'UPDATE users SET password = $2, updated_at = now() WHERE lower(email) = $1 RETURNING id',
+        [normaliseEmail(email), passwordHash],
+      );
+      return rows.length > 0;
+    },
+    list: () => db.query<PublicUser>(`SELECT ${PUBLIC_COLUMNS} FROM users ORDER BY id`),
+  };
+}
