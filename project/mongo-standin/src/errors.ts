@@ -16,7 +16,8 @@ export const typeMismatch = (message: string) => new CommandError(14, 'TypeMisma
 export const invalidNamespace = (message: string) => new CommandError(73, 'InvalidNamespace', message);
 export const namespaceNotFound = (message: string) => new CommandError(26, 'NamespaceNotFound', message);
 export const unauthorized = (message: string) => new CommandError(13, 'Unauthorized', message);
-export const authenticationFailed = () => new CommandError(18, 'AuthenticationFailed', 'Authentication failed.');
+export const authenticationFailed = () =>
+  new CommandError(18, 'AuthenticationFailed', 'Authentication failed.');
 
 export function errorReply(err: unknown): Record<string, unknown> {
   if (err instanceof CommandError) {

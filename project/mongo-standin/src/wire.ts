@@ -168,7 +168,7 @@ export class MessageWriter {
     return this.frame(OP_REPLY, responseTo, [prefix, body]);
   }
 
-  private frame(opCode: number, responseTo: number, parts: Buffer[]): Buffer {
+  private frame(opCode: number, responseTo: number, parts: Uint8Array[]): Buffer {
     const header = Buffer.alloc(HEADER_SIZE);
     const length = HEADER_SIZE + parts.reduce((sum, p) => sum + p.length, 0);
     header.writeInt32LE(length, 0);
