@@ -1,0 +1,78 @@
+import { logEntrySchema } from '@suite/proto';
+import { badRequest, describeZodError } from '@suite/toolbox';
+import { z } from 'zod';
+
+export const ACTIONS = ['auth', 'log', 'mail'] as const;
+export const LOG_TRANSPORTS = ['rpc', 'grpc', 'rabbitmq', 'http'] as const;
+export type LogTransport = (typeof LOG_TRANSPORTS)[number];
+
+const text = (max: number) =>
+  z
+    .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+const subObject = <S extends z.ZodRawShape>(example: string, shape: S) =>
+  z.object(shape, {
+    required_error: `is required, e.g. ${example}`,
+    invalid_type_error: `must be an object, e.g. ${example}`,
+  });
+
+export const credentialsSchema = subObject('{"auth":{"email","password"}}', {
+  email: text(320),
+  // Passwords are compared as typed, so no trimming.
+  password: z
+    .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(1024, 'must be at most 1024 characters'),
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const mailSchema = subObject('{"mail":{"from","to","subject","message"}}', {
+  from: text(320).optional(),
+  to: text(320),
+  subject: text(998),
+  message: text(64 * 1024),
+});
+export type MailMessage = z.infer<typeof mailSchema>;
+
+const logSchema = z.object(logEntrySchema.shape, {
+  required_error: 'is required, e.g. {"log":{"name","data"}}',
+  invalid_type_error: 'must be an object, e.g. {"log":{"name","data"}}',
+});
+
+const viaSchema = z
+  .string({ invalid_type_error: `via must be one of ${LOG_TRANSPORTS.join(', ')}` })
+  .refine((v): v is LogTransport => (LOG_TRANSPORTS as readonly string[]).includes(v), {
+    message: `via must be one of ${LOG_TRANSPORTS.join(', ')}`,
+  })
+  .default('rpc')
+  .transform((v) => v as LogTransport);
+
+export const actionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('auth'), auth: credentialsSchema }),
+  z.object({ action: z.literal('log'), log: logSchema, via: viaSchema }),
+  z.object({ action: z.literal('mail'), mail: mailSchema }),
+]);
+export type Action = z.infer<typeof actionSchema>;
+
+/** `{"log":{...}}` as `/log-grpc` takes it. */
+export const logGrpcSchema = z.object({ log: logSchema });
+
+/**
+ * Parses an already JSON-decoded body. The action is checked first so an unknown one gets a message
+ * listing the valid actions instead of zod's generic discriminator text.
+ */
+export function parseAction(body: Record<string, unknown>): Action {
+  const { action } = body;
+  if (action === undefined) {
+    throw badRequest(`"action" is required; valid actions are ${ACTIONS.join(', ')}`);
+  }
+  if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
+    throw badRequest(`unknown action ${JSON.stringify(action)}; valid actions are ${ACTIONS.join(', ')}`);
+  }
+  const result = actionSchema.safeParse(body);
+  if (!result.success) throw badRequest(describeZodError(result.error));
+  return result.data;
+}

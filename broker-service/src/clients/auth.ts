@@ -1,0 +1,57 @@
+import { AppError, type HttpClient, type HttpResponse, unauthorized } from '@suite/toolbox';
+import type { Credentials } from '../actions.js';
+import { downstreamMessage, isEnvelope, unexpectedAnswer } from './downstream.js';
+
+export const AUTH_SERVICE = 'authentication-service';
+
+/** What the authentication-service returns for a user; it never includes the password hash. */
+export interface User {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: number | boolean;
+  [field: string]: unknown;
+}
+
+export interface AuthClient {
+  /** Resolves with the user; rejects with an AppError whose status mirrors the service's answer. */
+  authenticate(credentials: Credentials): Promise<User>;
+}
+
+/** Too many attempts: the caller is told when to come back, as the authentication-service said. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfter: string | undefined,
+  ) {
+    super(429, message);
+  }
+}
+
+export function createAuthClient(http: HttpClient): AuthClient {
+  return {
+    async authenticate(credentials) {
+      const response = await http.post<unknown>('/authenticate', credentials);
+      if (response.status === 202 && isEnvelope(response.data) && !response.data.error) {
+        return response.data.data as User;
+      }
+      if (response.status === 401) throw unauthorized('invalid credentials');
+      if (response.status === 429) {
+        throw new TooManyRequestsError(downstreamMessage(response), retryAfter(response));
+      }
+      throw unexpectedAnswer(AUTH_SERVICE, response);
+    },
+  };
+}
+
+/** The Retry-After header when the client exposes headers, else the seconds the envelope carries. */
+function retryAfter(response: HttpResponse<unknown>): string | undefined {
+  const headers = (response as { headers?: Record<string, unknown> }).headers;
+  const header = headers?.['retry-after'];
+  if (typeof header === 'string' && header !== '') return header;
+  const seconds = isEnvelope(response.data)
+    ? (response.data.data as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds
+    : undefined;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? String(Math.ceil(seconds)) : undefined;
+}

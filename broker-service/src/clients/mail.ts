@@ -1,0 +1,21 @@
+import type { HttpClient } from '@suite/toolbox';
+import type { MailMessage } from '../actions.js';
+import { isEnvelope, unexpectedAnswer } from './downstream.js';
+
+export const MAIL_SERVICE = 'mail-service';
+
+export interface MailClient {
+  /** Resolves once the mail-service handed the message to SMTP. */
+  send(mail: MailMessage): Promise<void>;
+}
+
+export function createMailClient(http: HttpClient): MailClient {
+  return {
+    async send(mail) {
+      const response = await http.post<unknown>('/send', mail);
+      if (response.status === 202 && isEnvelope(response.data) && !response.data.error) return;
+      // The mail-service's own 502 (SMTP down) becomes ours, naming it, through unexpectedAnswer.
+      throw unexpectedAnswer(MAIL_SERVICE, response);
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { LogGrpcClient } from '@suite/proto';
+import { readJsonBody, sendOk } from '@suite/toolbox';
+import type { RequestHandler } from 'express';
+import { logGrpcSchema } from '../actions.js';
+
+/** `POST /log-grpc`: the original suite's dedicated gRPC route, kept for its clients. */
+export function logGrpcHandler(grpc: Pick<LogGrpcClient, 'writeLog'>): RequestHandler {
+  return async (req, res) => {
+    const { log } = readJsonBody(req, logGrpcSchema);
+    const result = await grpc.writeLog(log, { requestId: res.locals.requestId });
+    sendOk(res, 'logged via gRPC', { result });
+  };
+}
