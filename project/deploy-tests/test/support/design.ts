@@ -1,0 +1,46 @@
+/**
+ * The ports and peer addresses of DESIGN.md ("Ports" and "Configuration"), which every
+ * deployment file must agree with. Keep this table in step with the design document.
+ */
+export interface ServicePorts {
+  /** The HTTP port: PORT, /ping and /readyz. */
+  http: number;
+  /** Further ports by name (the name is also the Kubernetes port name). */
+  extra: Record<string, number>;
+}
+
+export const services: Record<string, ServicePorts> = {
+  'broker-service': { http: 8080, extra: {} },
+  'front-end': { http: 8081, extra: {} },
+  'logger-service': { http: 8082, extra: { rpc: 5001, grpc: 50001 } },
+  'authentication-service': { http: 8083, extra: {} },
+  'mail-service': { http: 8084, extra: {} },
+  'listener-service': { http: 8085, extra: {} },
+};
+
+export const serviceNames = Object.keys(services);
+
+export const allPorts = (name: string): number[] => {
+  const entry = services[name]!;
+  return [entry.http, ...Object.values(entry.extra)];
+};
+
+export const infrastructure: Record<string, number[]> = {
+  postgres: [5432],
+  mongo: [27017],
+  rabbitmq: [5672, 15672],
+  mailhog: [1025, 8025],
+};
+
+/** Where a peer-address variable must point, in every deployment (host = service name inside the stack). */
+export const peerAddresses: Record<string, { host: string; port: number; scheme?: string }> = {
+  AUTH_SERVICE_URL: { host: 'authentication-service', port: 8083, scheme: 'http:' },
+  MAIL_SERVICE_URL: { host: 'mail-service', port: 8084, scheme: 'http:' },
+  LOGGER_SERVICE_URL: { host: 'logger-service', port: 8082, scheme: 'http:' },
+  LOGGER_RPC_ADDR: { host: 'logger-service', port: 5001 },
+  LOGGER_GRPC_ADDR: { host: 'logger-service', port: 50001 },
+  RABBIT_URL: { host: 'rabbitmq', port: 5672, scheme: 'amqp:' },
+  DATABASE_URL: { host: 'postgres', port: 5432, scheme: 'postgres:' },
+  MONGO_URL: { host: 'mongo', port: 27017, scheme: 'mongodb:' },
+  MAIL_HOST: { host: 'mailhog', port: 1025 },
+};

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export const repoPath = (...parts: string[]) => path.join(repoRoot, ...parts);
+
+export const readText = (...parts: string[]) => readFileSync(repoPath(...parts), 'utf8');
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML is checked field by field by the tests
+export type Yaml = any;
+
+export const readYaml = (...parts: string[]): Yaml => parseYaml(readText(...parts), { merge: true });
+
+export const readYamlDocuments = (...parts: string[]): Yaml[] =>
+  parseAllDocuments(readText(...parts), { merge: true })
+    .map((doc) => doc.toJS())
+    .filter((doc) => doc !== null && doc !== undefined);
+
+export const k8sDir = repoPath('project', 'k8s');
+
+export const k8sFiles = (): string[] =>
+  readdirSync(k8sDir)
+    .filter((f) => /\.ya?ml$/.test(f) && !/^kustomization\.ya?ml$/.test(f))
+    .sort();
+
+export interface K8sObject {
+  file: string;
+  object: Yaml;
+}
+
+export const k8sObjects = (): K8sObject[] =>
+  k8sFiles().flatMap((file) => readYamlDocuments('project', 'k8s', file).map((object) => ({ file, object })));
+
+export const workspaces = (): string[] => JSON.parse(readText('package.json')).workspaces;
+
+/** The workspace directories a package needs at run time (its @suite/* dependencies, transitively). */
+export function workspaceDependencies(dir: string): string[] {
+  const byName = new Map<string, string>();
+  for (const ws of workspaces()) byName.set(JSON.parse(readText(ws, 'package.json')).name, ws);
+  const found = new Set<string>();
+  const visit = (current: string) => {
+    const manifest = JSON.parse(readText(current, 'package.json'));
+    for (const dep of Object.keys(manifest.dependencies ?? {})) {
+      const ws = byName.get(dep);
+      if (ws && !found.has(ws)) {
+        found.add(ws);
+        visit(ws);
+      }
+    }
+  };
+  visit(dir);
+  return [...found].sort();
+}

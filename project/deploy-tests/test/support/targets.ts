@@ -1,0 +1,35 @@
+import { envOf, readDockerfile } from './dockerfile.js';
+import { composeEnvironment } from './env.js';
+import { k8sObjects, readYaml } from './files.js';
+import { containerEnvironment, find, mainContainer } from './k8s.js';
+
+export interface DeployedService {
+  /** The full environment the process sees, with committed defaults (no deploying-shell overrides). */
+  environment: Record<string, string>;
+  /** The variables this deployment sets on purpose for the service (typos show up here). */
+  explicit: string[];
+}
+
+export type Target = 'compose' | 'swarm' | 'k8s';
+
+export const targets: Target[] = ['compose', 'swarm', 'k8s'];
+
+const imageEnv = (name: string) => envOf(readDockerfile(name).at(-1)!);
+
+export function deployed(target: Target, name: string): DeployedService {
+  if (target === 'k8s') {
+    const objects = k8sObjects();
+    const deployment = find(objects, 'Deployment', name);
+    if (!deployment) throw new Error(`project/k8s has no Deployment ${name}`);
+    const container = mainContainer(deployment.object);
+    return {
+      environment: { ...imageEnv(name), ...containerEnvironment(container, objects) },
+      explicit: (container.env ?? []).map((e: { name: string }) => e.name),
+    };
+  }
+  const file = target === 'compose' ? readYaml('docker-compose.yml') : readYaml('project', 'swarm.yml');
+  const service = file.services[name];
+  if (!service) throw new Error(`${target} has no service ${name}`);
+  const environment = composeEnvironment(service.environment);
+  return { environment: { ...imageEnv(name), ...environment }, explicit: Object.keys(environment) };
+}

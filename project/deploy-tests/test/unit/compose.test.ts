@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { infrastructure, serviceNames } from '../support/design.js';
+import { envExample, references } from '../support/env.js';
+import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
+
+/** Runs `docker-compose config -q`, which needs no Docker engine; a missing binary is a failure, not a skip. */
+function composeConfig(file: string) {
+  const result = spawnSync('docker-compose', ['-f', file, 'config', '-q'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    assert.fail(
+      'docker-compose is not installed: install it (apt-get install -y docker-compose) to validate',
+    );
+  }
+  if (result.error) throw result.error;
+  return result;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = readYaml('docker-compose.yml');
+
+  test('when docker-compose validates the file, then it accepts it', () => {
+    const result = composeConfig('docker-compose.yml');
+    assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}`);
+  });
+
+  test('when listing services, then the six services and the four data stores are all there', () => {
+    const expected = [...serviceNames, ...Object.keys(infrastructure)].sort();
+    assert.deepEqual(Object.keys(compose.services).sort(), expected);
+  });
+
+  test('when a service is built, then it uses its own Dockerfile from the repository root context', () => {
+    for (const name of serviceNames) {
+      const build = compose.services[name].build;
+      assert.ok(build, `${name} has no build section`);
+      assert.equal(
+        path.resolve(repoRoot, build.context),
+        repoRoot,
+        `${name}: build context must be the repository root`,
+      );
+      assert.equal(build.dockerfile, `${name}/Dockerfile`);
+      assert.ok(existsSync(repoPath(name, 'Dockerfile')), `${name}/Dockerfile is missing`);
+      assert.equal(compose.services[name].image, `\${REGISTRY:-local}/${name}:\${TAG:-latest}`);
+    }
+  });
+
+  test('when any container runs, then it has a healthcheck', () => {
+    for (const [name, service] of Object.entries<{ healthcheck?: { test?: unknown } }>(compose.services)) {
+      assert.ok(service.healthcheck?.test, `${name} has no healthcheck`);
+    }
+  });
+
+  test('when a service depends on another, then it waits for it to be healthy', () => {
+    for (const [name, service] of Object.entries<{ depends_on?: unknown }>(compose.services)) {
+      if (!service.depends_on) continue;
+      assert.ok(!Array.isArray(service.depends_on), `${name}: depends_on must use conditions, not a list`);
+      for (const [dep, spec] of Object.entries(
+        service.depends_on as Record<string, { condition?: string }>,
+      )) {
+        assert.ok(compose.services[dep], `${name} depends on unknown service ${dep}`);
+        assert.equal(spec.condition, 'service_healthy', `${name} -> ${dep}`);
+      }
+    }
+  });
+
+  test('when data stores keep data, then they use named volumes', () => {
+    const declared = Object.keys(compose.volumes ?? {});
+    for (const name of ['postgres', 'mongo', 'rabbitmq']) {
+      const volumes: string[] = compose.services[name].volumes ?? [];
+      const named = volumes.map((v) => v.split(':')[0]!).filter((source) => declared.includes(source));
+      assert.equal(named.length, 1, `${name} needs exactly one named volume`);
+    }
+  });
+});
+
+describe('.env.example', () => {
+  const example = envExample();
+  const composeText = readText('docker-compose.yml');
+  const used = references(composeText);
+
+  test('when compose reads a variable, then .env.example documents it with the same default', () => {
+    for (const { name, fallback } of used) {
+      assert.ok(name in example, `${name} is used in docker-compose.yml but missing from .env.example`);
+      assert.equal(fallback, example[name], `${name}: compose default and .env.example disagree`);
+    }
+  });
+
+  test('when .env.example sets a variable, then docker-compose.yml uses it', () => {
+    const names = new Set(used.map((u) => u.name));
+    for (const name of Object.keys(example)) {
+      assert.ok(names.has(name), `${name} is in .env.example but docker-compose.yml never reads it`);
+    }
+  });
+
+  test('when the swarm stack shares a variable with compose, then both default to the same value', () => {
+    for (const { name, fallback } of references(readText('project', 'swarm.yml'))) {
+      if (name in example)
+        assert.equal(fallback, example[name], `${name}: swarm default and .env.example disagree`);
+    }
+  });
+});

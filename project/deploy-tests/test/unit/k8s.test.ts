@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { describe, test } from 'node:test';
+import { allPorts, infrastructure, serviceNames, services } from '../support/design.js';
+import { k8sDir, k8sFiles, k8sObjects, readYaml, type Yaml } from '../support/files.js';
+import { byKind, find, mainContainer, podSpec, resolvePort } from '../support/k8s.js';
+
+// kubernetes-models 4 is CommonJS: one module per apiVersion/kind.
+const require = createRequire(import.meta.url);
+
+function modelFor(apiVersion: string, kind: string): new (data: unknown) => { validate(): void } {
+  const group = apiVersion.includes('/') ? apiVersion : `v1`;
+  const exported = require(`kubernetes-models/${group}/${kind}`);
+  const model = exported[kind];
+  if (!model) throw new Error(`kubernetes-models has no ${apiVersion} ${kind}`);
+  return model;
+}
+
+const objects = k8sObjects();
+const kustomization = readYaml('project', 'k8s', 'kustomization.yaml');
+
+describe('project/k8s kustomize base', () => {
+  test('when kustomize builds the base, then it lists exactly the manifest files present', () => {
+    assert.deepEqual([...kustomization.resources].sort(), k8sFiles());
+  });
+
+  test('when every object is validated against the Kubernetes schemas, then none is invalid', () => {
+    assert.ok(objects.length > 0);
+    for (const { file, object } of objects) {
+      const Model = modelFor(object.apiVersion, object.kind);
+      assert.doesNotThrow(
+        () => new Model(object).validate(),
+        `${file}: ${object.kind} ${object.metadata?.name}`,
+      );
+    }
+  });
+
+  test('when the base sets a namespace, then the base also creates it', () => {
+    const namespace = find(objects, 'Namespace', kustomization.namespace);
+    assert.ok(namespace, `no Namespace ${kustomization.namespace} in the base`);
+  });
+
+  test('when kubectl is available, then kustomize renders the base', (t) => {
+    const result = spawnSync('kubectl', ['kustomize', k8sDir], { encoding: 'utf8', timeout: 60_000 });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      t.skip('kubectl is not installed; the schema checks above still ran');
+      return;
+    }
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  test('when a workload refers to a ConfigMap or Secret key, then it exists', () => {
+    for (const { file, object } of [...byKind(objects, 'Deployment'), ...byKind(objects, 'StatefulSet')]) {
+      for (const container of podSpec(object).containers) {
+        for (const source of container.envFrom ?? []) {
+          const ref = source.configMapRef ?? source.secretRef;
+          assert.ok(
+            find(objects, source.configMapRef ? 'ConfigMap' : 'Secret', ref.name),
+            `${file}: ${ref.name}`,
+          );
+        }
+        for (const entry of container.env ?? []) {
+          const ref = entry.valueFrom?.configMapKeyRef ?? entry.valueFrom?.secretKeyRef;
+          if (!ref) continue;
+          const target = find(objects, entry.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret', ref.name);
+          assert.ok(target, `${file}: ${entry.name} refers to missing ${ref.name}`);
+          const keys = { ...target.object.data, ...target.object.stringData };
+          assert.ok(ref.key in keys, `${file}: ${entry.name} refers to missing key ${ref.name}/${ref.key}`);
+        }
+      }
+    }
+  });
+
+  for (const name of serviceNames) {
+    describe(name, () => {
+      const deployment = find(objects, 'Deployment', name);
+      const service = find(objects, 'Service', name);
+
+      test('when deployed, then its own file holds its Deployment and Service', () => {
+        assert.equal(deployment?.file, `${name}.yaml`);
+        assert.equal(service?.file, `${name}.yaml`);
+      });
+
+      test('when labelled, then selectors, pod labels and the Service agree on app.kubernetes.io/name', () => {
+        const d = deployment!.object;
+        assert.equal(d.metadata.labels['app.kubernetes.io/name'], name);
+        assert.equal(d.spec.selector.matchLabels['app.kubernetes.io/name'], name);
+        assert.equal(d.spec.template.metadata.labels['app.kubernetes.io/name'], name);
+        assert.deepEqual(service!.object.spec.selector, { 'app.kubernetes.io/name': name });
+      });
+
+      test('when probed, then liveness asks /ping and readiness asks /readyz on the HTTP port', () => {
+        const container = mainContainer(deployment!.object);
+        const http = services[name]!.http;
+        assert.equal(container.livenessProbe?.httpGet?.path, '/ping');
+        assert.equal(container.readinessProbe?.httpGet?.path, '/readyz');
+        assert.equal(resolvePort(container, container.livenessProbe.httpGet.port), http);
+        assert.equal(resolvePort(container, container.readinessProbe.httpGet.port), http);
+      });
+
+      test('when scheduled, then it declares CPU and memory requests and limits', () => {
+        const { resources } = mainContainer(deployment!.object);
+        for (const kind of ['requests', 'limits']) {
+          assert.ok(resources?.[kind]?.cpu && resources[kind].memory, `${kind} missing`);
+        }
+      });
+
+      test('when running, then it runs as a non-root numeric user without privilege escalation', () => {
+        const pod = podSpec(deployment!.object);
+        const container = mainContainer(deployment!.object);
+        const context = { ...pod.securityContext, ...container.securityContext };
+        assert.equal(context.runAsNonRoot, true);
+        assert.ok(
+          Number.isInteger(context.runAsUser) && context.runAsUser > 0,
+          'runAsUser must be a non-zero UID',
+        );
+        assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
+      });
+
+      test('when addressed, then container ports and Service ports match the design ports', () => {
+        const container = mainContainer(deployment!.object);
+        const containerPorts = container.ports.map((p: Yaml) => p.containerPort).sort();
+        assert.deepEqual(containerPorts, allPorts(name).sort());
+        for (const port of service!.object.spec.ports) {
+          assert.equal(
+            resolvePort(container, port.targetPort ?? port.port),
+            port.port,
+            `${name} port ${port.name}`,
+          );
+        }
+        assert.deepEqual(service!.object.spec.ports.map((p: Yaml) => p.port).sort(), allPorts(name).sort());
+      });
+    });
+  }
+
+  test('when the listener is deployed, then it runs two replicas', () => {
+    assert.equal(find(objects, 'Deployment', 'listener-service')?.object.spec.replicas, 2);
+  });
+
+  test('when data stores run, then they are StatefulSets with volume claims behind a governing Service', () => {
+    for (const name of ['postgres', 'mongo', 'rabbitmq']) {
+      const set = find(objects, 'StatefulSet', name);
+      assert.ok(set, `no StatefulSet ${name}`);
+      assert.ok(set.object.spec.volumeClaimTemplates?.length, `${name} has no volumeClaimTemplates`);
+      const governing = find(objects, 'Service', set.object.spec.serviceName);
+      assert.ok(governing, `${name}: serviceName ${set.object.spec.serviceName} has no Service`);
+      const ports = governing.object.spec.ports.map((p: Yaml) => p.port).sort();
+      assert.deepEqual(ports, [...infrastructure[name]!].sort());
+    }
+  });
+
+  test('when mail is sent, then MailHog runs as a Deployment with SMTP and UI ports', () => {
+    assert.ok(find(objects, 'Deployment', 'mailhog'));
+    const ports = find(objects, 'Service', 'mailhog')!
+      .object.spec.ports.map((p: Yaml) => p.port)
+      .sort();
+    assert.deepEqual(ports, [...infrastructure.mailhog!].sort());
+  });
+
+  test('when the Ingress routes, then it reaches the page and the broker on ports their Services expose', () => {
+    const ingresses = byKind(objects, 'Ingress');
+    assert.ok(ingresses.length > 0, 'no Ingress');
+    const backends = ingresses.flatMap(({ object }) =>
+      object.spec.rules.flatMap((rule: Yaml) => rule.http.paths.map((p: Yaml) => p.backend.service)),
+    );
+    assert.deepEqual([...new Set(backends.map((b: Yaml) => b.name))].sort(), ['broker-service', 'front-end']);
+    for (const backend of backends) {
+      const target = find(objects, 'Service', backend.name);
+      assert.ok(target, `Ingress backend ${backend.name} has no Service`);
+      const ports = target.object.spec.ports;
+      const matches = ports.some((p: Yaml) => p.port === backend.port.number || p.name === backend.port.name);
+      assert.ok(matches, `Ingress reaches ${backend.name} on a port its Service does not expose`);
+      if (backend.port.number !== undefined) assert.equal(backend.port.number, services[backend.name]!.http);
+    }
+  });
+
+  test('when the page calls the broker, then BROKER_URL and CORS_ORIGINS name the Ingress hosts', () => {
+    const config = find(objects, 'ConfigMap', 'suite-config')!.object.data;
+    const hostFor = (serviceName: string) =>
+      byKind(objects, 'Ingress')
+        .flatMap(({ object }) => object.spec.rules)
+        .find((rule: Yaml) => rule.http.paths.some((p: Yaml) => p.backend.service.name === serviceName))
+        ?.host;
+    assert.equal(new URL(config.BROKER_URL).hostname, hostFor('broker-service'));
+    const origins = String(config.CORS_ORIGINS).split(',');
+    assert.ok(origins.some((o) => new URL(o).hostname === hostFor('front-end')));
+  });
+});

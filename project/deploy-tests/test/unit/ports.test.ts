@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { allPorts, infrastructure, peerAddresses, serviceNames, services } from '../support/design.js';
+import { hostAndPort, interpolate } from '../support/env.js';
+import { readYaml } from '../support/files.js';
+import { deployed, targets } from '../support/targets.js';
+
+/** "127.0.0.1:${X:-8080}:8080" -> { host: 8080, container: 8080 } with committed defaults. */
+function publishedPorts(ports: string[] = []) {
+  return ports.map((entry) => {
+    const parts = interpolate(String(entry)).split(':');
+    return { host: Number(parts.at(-2)), container: Number(parts.at(-1)) };
+  });
+}
+
+describe('ports agree with the design', () => {
+  const compose = readYaml('docker-compose.yml');
+
+  test('when compose publishes a service, then host and container ports are the design ports', () => {
+    for (const name of serviceNames) {
+      const published = publishedPorts(compose.services[name].ports);
+      assert.deepEqual(
+        published.map((p) => p.container).sort(),
+        allPorts(name).sort(),
+        `${name} container ports`,
+      );
+      for (const p of published)
+        assert.equal(p.host, p.container, `${name}: host port differs from ${p.container}`);
+    }
+  });
+
+  test('when compose publishes a data store, then it maps the standard ports by default', () => {
+    for (const [name, ports] of Object.entries(infrastructure)) {
+      const published = publishedPorts(compose.services[name].ports);
+      assert.deepEqual(published.map((p) => p.container).sort(), [...ports].sort());
+      for (const p of published) assert.equal(p.host, p.container, `${name}: default host port differs`);
+    }
+  });
+
+  for (const target of targets) {
+    test(`when ${target} starts a service, then PORT and the logger's RPC/gRPC ports are the design ports`, () => {
+      for (const name of serviceNames) {
+        const { environment } = deployed(target, name);
+        assert.equal(environment.PORT, String(services[name]!.http), `${target} ${name} PORT`);
+      }
+      const logger = deployed(target, 'logger-service').environment;
+      assert.equal(logger.RPC_PORT, String(services['logger-service']!.extra.rpc));
+      assert.equal(logger.GRPC_PORT, String(services['logger-service']!.extra.grpc));
+    });
+
+    test(`when ${target} wires peers, then every peer address names the right service and port`, () => {
+      for (const name of serviceNames) {
+        const { environment } = deployed(target, name);
+        for (const [variable, expected] of Object.entries(peerAddresses)) {
+          const value = environment[variable];
+          if (!value) continue;
+          const actual = hostAndPort(value);
+          const where = `${target} ${name} ${variable}=${value}`;
+          assert.equal(actual.host, expected.host, where);
+          if (variable === 'MAIL_HOST') {
+            assert.equal(environment.MAIL_PORT, String(expected.port), `${target} ${name} MAIL_PORT`);
+            continue;
+          }
+          assert.equal(actual.port, expected.port, where);
+          if (expected.scheme) assert.equal(actual.scheme, expected.scheme, where);
+        }
+      }
+    });
+  }
+});
