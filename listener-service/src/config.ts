@@ -1,3 +1,4 @@
+import { LOGS_EXCHANGE } from '@suite/proto';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 
@@ -12,7 +13,10 @@ export const configSchema = z.object({
   PREFETCH: env.positiveInt(50),
   MAX_ATTEMPTS: env.positiveInt(5),
   RETRY_BASE_MS: env.positiveInt(1000),
+  RETRY_MAX_MS: env.positiveInt(60_000),
+  EXCHANGE_NAME: z.string().min(1).default(LOGS_EXCHANGE),
 });
 export type Config = z.infer<typeof configSchema>;
 
-export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, source);
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
+  loadConfig(configSchema, source);

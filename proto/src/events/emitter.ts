@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AppError,
+  badRequest,
+  currentRequestId,
+  describeZodError,
+  type Logger,
+  unavailable,
+} from '@suite/toolbox';
+import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { AMQP_REQUEST_ID_HEADER, type LogRoutingKey } from '../names.js';
+import { logEventSchema } from '../schemas.js';
+import { assertEventExchange, assertEventTopology, DEFAULT_EVENTS_QUEUE, eventTopology } from './topology.js';
+
+export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
+
+export interface PublishOptions {
+  /** Picks the routing key `log.<severity>`; INFO when absent. */
+  severity?: EventSeverity;
+  /** Becomes the AMQP message id that consumers deduplicate on; a fresh UUID when absent. */
+  eventId?: string;
+  /** Defaults to the request id of the HTTP call in progress. */
+  requestId?: string;
+}
+
+export interface EventEmitter {
+  /** Resolves once RabbitMQ confirmed the event; rejects with a 503 AppError when the bus is down. */
+  publish(event: { name: string; data: string }, options?: PublishOptions): Promise<{ eventId: string }>;
+  isConnected(): boolean;
+  /** Readiness check: rejects while the connection to RabbitMQ is down. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EventEmitterOptions {
+  url: string;
+  logger: Logger;
+  /** Longest wait for RabbitMQ's confirm before the publish fails with 503. */
+  publishTimeoutMs?: number;
+  exchange?: string;
+  /**
+   * The consumers' queue to declare along with the exchange, so events are kept even before any
+   * listener has ever run. `null` declares only the exchange.
+   */
+  queue?: string | null;
+  heartbeatIntervalInSeconds?: number;
+  reconnectTimeInSeconds?: number;
+}
+
+/**
+ * One long-lived connection and confirm channel for the life of the process. amqp-connection-manager
+ * reconnects on its own; while it is disconnected publishes fail at once instead of queueing in
+ * memory, so callers can answer 503 and nothing is silently lost on a crash.
+ */
+export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
+  const {
+    url,
+    logger,
+    publishTimeoutMs = 5000,
+    exchange: exchangeOption,
+    queue = DEFAULT_EVENTS_QUEUE,
+    heartbeatIntervalInSeconds = 5,
+    reconnectTimeInSeconds = 1,
+  } = options;
+  const topology = eventTopology({ exchange: exchangeOption, queue: queue ?? undefined });
+  const { exchange } = topology;
+  const log = logger.child({ component: 'event-emitter' });
+
+  const manager: AmqpConnectionManager = amqp.connect([url], {
+    heartbeatIntervalInSeconds,
+    reconnectTimeInSeconds,
+  });
+  let lastFailure = 'not connected yet';
+  manager.on('connect', () => log.info({ exchange }, 'connected to RabbitMQ'));
+  manager.on('disconnect', ({ err }) => {
+    lastFailure = err?.message ?? 'connection lost';
+    log.warn({ err: lastFailure }, 'disconnected from RabbitMQ, reconnecting');
+  });
+  manager.on('connectFailed', ({ err }) => {
+    lastFailure = err?.message ?? 'connection failed';
+    log.debug({ err: lastFailure }, 'RabbitMQ connection attempt failed');
+  });
+  manager.on('blocked', ({ reason }) => log.warn({ reason }, 'RabbitMQ blocked publishing'));
+  manager.on('unblocked', () => log.info('RabbitMQ unblocked publishing'));
+
+  let channelReady = false;
+  const channel: ChannelWrapper = manager.createChannel({
+    json: false,
+    confirm: true,
+    setup: async (ch: ConfirmChannel) => {
+      if (queue === null) await assertEventExchange(ch, exchange);
+      else await assertEventTopology(ch, topology);
+    },
+  });
+  channel.on('connect', () => {
+    channelReady = true;
+  });
+  channel.on('close', () => {
+    channelReady = false;
+  });
+  manager.on('disconnect', () => {
+    channelReady = false;
+  });
+  channel.on('error', (err: Error) => {
+    log.error({ err: err.message }, 'event channel setup failed');
+  });
+
+  let closed = false;
+  const isConnected = () => !closed && manager.isConnected() && channelReady;
+
+  const busDown = (detail: string, cause?: unknown): AppError =>
+    unavailable(`event bus unavailable: ${detail}`, cause);
+
+  return {
+    async publish(event, publishOptions = {}) {
+      const parsed = logEventSchema.safeParse(event);
+      if (!parsed.success) throw badRequest(`invalid event: ${describeZodError(parsed.error)}`);
+      if (closed) throw busDown('the event emitter is closed');
+      if (!isConnected()) throw busDown(`not connected to RabbitMQ (${lastFailure})`);
+
+      const eventId = publishOptions.eventId ?? randomUUID();
+      const requestId = publishOptions.requestId ?? currentRequestId();
+      const routingKey: LogRoutingKey = `log.${publishOptions.severity ?? 'INFO'}`;
+      const headers: Record<string, string> = {};
+      if (requestId) headers[AMQP_REQUEST_ID_HEADER] = requestId;
+      try {
+        await channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(parsed.data)), {
+          persistent: true,
+          messageId: eventId,
+          contentType: 'application/json',
+          timestamp: Math.floor(Date.now() / 1000),
+          type: parsed.data.name,
+          headers,
+          // Bounds the wait for the confirm (and for a reconnect that happens mid-publish).
+          timeout: publishTimeoutMs,
+        });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw busDown(
+          message === 'timeout' ? `RabbitMQ did not confirm within ${publishTimeoutMs} ms` : message,
+          err,
+        );
+      }
+      return { eventId };
+    },
+    isConnected,
+    async ready() {
+      if (!isConnected()) throw new Error(`RabbitMQ not connected (${lastFailure})`);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await channel.close().catch((err: Error) => log.debug({ err: err.message }, 'channel close failed'));
+      await manager.close();
+    },
+  };
+}
