@@ -8,8 +8,12 @@ export const configSchema = z.object({
   RPC_PORT: env.port(5001),
   GRPC_PORT: env.port(50001),
   AUTH_SERVICE_URL: env.url('http://127.0.0.1:8083'),
-  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-session-secret-change-me'),
+  SESSION_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default('dev-only-session-secret-change-me'),
 });
 export type Config = z.infer<typeof configSchema>;
 
-export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, source);
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
+  loadConfig(configSchema, source);

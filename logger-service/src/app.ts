@@ -1,0 +1,44 @@
+import { createHttpApp, finishHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import express, { type Express } from 'express';
+import { createAdminRouter } from './admin/routes.js';
+import { loadViews, STATIC_DIR, type Views } from './admin/views.js';
+import type { AuthClient } from './clients/auth.js';
+import { logRoutes } from './routes/log.js';
+import type { LogStore } from './store/logs.js';
+
+export interface AppDeps {
+  store: LogStore;
+  auth: AuthClient;
+  logger: Logger;
+  sessionSecret: string;
+  secureCookies?: boolean;
+  metrics?: HttpMetrics;
+  views?: Views;
+}
+
+/** A log entry's data may hold 64 Ki characters of multi-byte text; the JSON body limit leaves room for it. */
+const JSON_BODY_LIMIT = '512kb';
+
+export function createApp(deps: AppDeps): Express {
+  const { store, logger } = deps;
+  const app = createHttpApp({
+    service: 'logger-service',
+    logger,
+    metrics: deps.metrics,
+    bodyLimit: JSON_BODY_LIMIT,
+    readiness: { mongodb: () => store.ping() },
+  });
+  app.use(logRoutes(store));
+  app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
+  app.use(
+    createAdminRouter({
+      store,
+      auth: deps.auth,
+      views: deps.views ?? loadViews(),
+      sessionSecret: deps.sessionSecret,
+      secureCookies: deps.secureCookies,
+      logger,
+    }),
+  );
+  return finishHttpApp(app);
+}

@@ -1,0 +1,125 @@
+import * as grpc from '@grpc/grpc-js';
+import {
+  GRPC_EVENT_ID_METADATA,
+  GRPC_LOG_RESULT,
+  GRPC_REQUEST_ID_METADATA,
+  type LogRequest,
+  type LogResponse,
+  loadLogService,
+  logInfoParamsSchema,
+} from '@suite/proto';
+import {
+  acceptOrCreateRequestId,
+  describeZodError,
+  isAppError,
+  type Logger,
+  withTimeout,
+} from '@suite/toolbox';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { LogStore } from '../store/logs.js';
+
+export const LOG_SERVICE_NAME = 'logs.LogService';
+
+export interface GrpcServerOptions {
+  store: LogStore;
+  logger: Logger;
+  port: number;
+  /** Interface to bind; all of them by default (containers). */
+  host?: string;
+  /** How often the health status is refreshed from a MongoDB ping. */
+  healthCheckIntervalMs?: number;
+}
+
+export interface GrpcServer {
+  port: number;
+  /** Finishes in-flight calls, then stops; cut after `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** `logs.LogService/WriteLog` plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const { store, logger, port, host = '0.0.0.0', healthCheckIntervalMs = 5000 } = options;
+  const log = logger.child({ transport: 'grpc' });
+  const health = new HealthImplementation({ '': 'UNKNOWN', [LOG_SERVICE_NAME]: 'UNKNOWN' });
+  const setServing = (status: ServingStatus) => {
+    health.setStatus('', status);
+    health.setStatus(LOG_SERVICE_NAME, status);
+  };
+  const refreshHealth = () =>
+    withTimeout(store.ping(), 2000, 'MongoDB did not answer the ping').then(
+      () => setServing('SERVING'),
+      () => setServing('NOT_SERVING'),
+    );
+
+  const server = new grpc.Server();
+  server.addService(loadLogService().service, {
+    WriteLog: createWriteLogHandler(store, log, setServing),
+  });
+  health.addToServer(server);
+
+  const boundPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) =>
+      err ? reject(err) : resolve(actual),
+    );
+  });
+  await refreshHealth();
+  const timer = setInterval(() => void refreshHealth(), healthCheckIntervalMs);
+  timer.unref();
+
+  return {
+    port: boundPort,
+    close: (graceMs = 5000) =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        const cut = setTimeout(() => server.forceShutdown(), graceMs);
+        cut.unref();
+        server.tryShutdown(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+      }),
+  };
+}
+
+export function createWriteLogHandler(
+  store: LogStore,
+  log: Logger,
+  setServing: (status: ServingStatus) => void = () => {},
+): grpc.handleUnaryCall<LogRequest, LogResponse> {
+  return (call, callback) => {
+    const entry = call.request.logEntry;
+    if (!entry) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: 'logEntry is required' });
+      return;
+    }
+    const parsed = logInfoParamsSchema.safeParse({
+      name: entry.name,
+      data: entry.data,
+      event_id: metadataString(call.metadata, GRPC_EVENT_ID_METADATA),
+      request_id: acceptOrCreateRequestId(metadataString(call.metadata, GRPC_REQUEST_ID_METADATA)),
+    });
+    if (!parsed.success) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: describeZodError(parsed.error) });
+      return;
+    }
+    const { name, data, event_id: eventId, request_id: requestId } = parsed.data;
+    store.insert({ name, data }, { eventId, requestId }).then(
+      () => callback(null, { result: GRPC_LOG_RESULT }),
+      (err: unknown) => {
+        const unreachable = isAppError(err) && err.status === 503;
+        if (unreachable) setServing('NOT_SERVING');
+        log.error({ err, requestId }, 'WriteLog could not store the entry');
+        const reason = err instanceof Error ? err.message : String(err);
+        callback({
+          code: unreachable ? grpc.status.UNAVAILABLE : grpc.status.INTERNAL,
+          details: `could not store the log entry: ${reason}`,
+        });
+      },
+    );
+  };
+}
+
+function metadataString(metadata: grpc.Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,43 @@
+import http from 'node:http';
+import {
+  closeHttpServer,
+  connectWithRetry,
+  createLogger,
+  handleShutdown,
+  listen,
+  runMain,
+} from '@suite/toolbox';
+import { createApp } from './app.js';
+import { createAuthClient } from './clients/auth.js';
+import { readConfig } from './config.js';
+import { startGrpcServer } from './grpc/server.js';
+import { startRpcServer } from './rpc/server.js';
+import { createLogStore } from './store/logs.js';
+import { createMongoClient, databaseNameFromUrl } from './store/mongo.js';
+
+runMain('logger-service', async () => {
+  const config = readConfig();
+  const logger = createLogger('logger-service', config.LOG_LEVEL);
+  const mongo = createMongoClient(config.MONGO_URL);
+  const store = createLogStore(mongo.db(databaseNameFromUrl(config.MONGO_URL)));
+  await connectWithRetry('mongodb', () => store.init(), logger);
+  const auth = createAuthClient(config.AUTH_SERVICE_URL);
+
+  const app = createApp({ store, auth, logger, sessionSecret: config.SESSION_SECRET });
+  const server = http.createServer(app);
+  const port = await listen(server, config.PORT);
+  const rpc = await startRpcServer({ store, logger, port: config.RPC_PORT });
+  const grpc = await startGrpcServer({ store, logger, port: config.GRPC_PORT });
+  logger.info({ port, rpcPort: rpc.port, grpcPort: grpc.port }, 'listening');
+
+  handleShutdown({
+    logger,
+    steps: [
+      ['http', () => closeHttpServer(server)],
+      ['json-rpc', () => rpc.close()],
+      ['grpc', () => grpc.close()],
+      ['auth-client', async () => auth.close()],
+      ['mongodb', () => mongo.close()],
+    ],
+  });
+});

@@ -1,0 +1,72 @@
+import { type LogInfoParams, logInfoParamsSchema, RPC_METHOD_LOG_INFO, rpcLogInfoResult } from '@suite/proto';
+import { describeZodError, type Logger } from '@suite/toolbox';
+import { JSONRPCErrorCode, JSONRPCErrorException, type JSONRPCRequest, JSONRPCServer } from 'json-rpc-2.0';
+import type { LogStore } from '../store/logs.js';
+
+/** Answers one newline-delimited frame; resolves to the response line, or null for a notification. */
+export type RpcDispatcher = (line: string) => Promise<string | null>;
+
+export const PARSE_ERROR_RESPONSE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: null,
+  error: { code: JSONRPCErrorCode.ParseError, message: 'Parse error' },
+});
+
+export function errorResponseLine(code: number, message: string, id: string | number | null = null): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } });
+}
+
+export function createRpcDispatcher(store: LogStore, logger: Logger): RpcDispatcher {
+  const server = new JSONRPCServer({
+    // Method errors are answered to the caller; the library would otherwise print them with console.warn.
+    errorListener: (message, error) => logger.debug({ err: error }, message),
+  });
+
+  server.addMethod(RPC_METHOD_LOG_INFO, async (rawParams: unknown) => {
+    const params = parseLogInfoParams(rawParams);
+    try {
+      await store.insert(
+        { name: params.name, data: params.data },
+        { eventId: params.event_id, requestId: params.request_id },
+      );
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      logger.error({ err, requestId: params.request_id }, 'LogInfo could not store the entry');
+      throw new JSONRPCErrorException(
+        `Internal error: could not store the log entry: ${reason}`,
+        JSONRPCErrorCode.InternalError,
+      );
+    }
+    return rpcLogInfoResult(params.name);
+  });
+
+  return async (line) => {
+    let request: unknown;
+    try {
+      request = JSON.parse(line);
+    } catch {
+      return PARSE_ERROR_RESPONSE;
+    }
+    // The library assumes an object or an array; anything else (null, 42, "x") is an invalid request.
+    if (request === null || typeof request !== 'object') {
+      return errorResponseLine(JSONRPCErrorCode.InvalidRequest, 'Invalid Request');
+    }
+    const response = await server.receive(request as JSONRPCRequest | JSONRPCRequest[]);
+    return response === null ? null : JSON.stringify(response);
+  };
+}
+
+function parseLogInfoParams(raw: unknown): LogInfoParams {
+  // Go's net/rpc/jsonrpc client sends its argument wrapped in a one-element array.
+  const params = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw invalidParams('params must be an object {"name": string, "data": string}');
+  }
+  const result = logInfoParamsSchema.safeParse(params);
+  if (!result.success) throw invalidParams(describeZodError(result.error));
+  return result.data;
+}
+
+function invalidParams(detail: string): JSONRPCErrorException {
+  return new JSONRPCErrorException(`Invalid params: ${detail}`, JSONRPCErrorCode.InvalidParams);
+}

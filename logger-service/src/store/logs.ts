@@ -1,0 +1,202 @@
+import type { LogEntry } from '@suite/proto';
+import { AppError, unavailable } from '@suite/toolbox';
+import {
+  type Collection,
+  type Db,
+  type Filter,
+  MongoClientClosedError,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  ObjectId,
+} from 'mongodb';
+
+export const LOGS_COLLECTION = 'logs';
+const DUPLICATE_KEY = 11000;
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+/** The document as stored; `event_id` and `request_id` are absent (not null) when unknown, so the sparse index skips them. */
+interface LogDocument {
+  _id?: ObjectId;
+  name: string;
+  data: string;
+  created_at: Date;
+  updated_at: Date;
+  event_id?: string;
+  request_id?: string;
+}
+
+export interface StoredLog {
+  id: string;
+  name: string;
+  data: string;
+  created_at: Date;
+  updated_at: Date;
+  event_id?: string;
+  request_id?: string;
+}
+
+export interface LogIds {
+  eventId?: string;
+  requestId?: string;
+}
+
+export interface InsertOutcome {
+  /** The new entry's id; null when the event id was already stored. */
+  id: string | null;
+  duplicate: boolean;
+}
+
+export interface ListQuery {
+  page: number;
+  perPage: number;
+  name?: string;
+  requestId?: string;
+}
+
+export interface LogPage {
+  entries: StoredLog[];
+  total: number;
+}
+
+export interface LogStore {
+  /** Creates the indexes; safe to run on every start. */
+  init(): Promise<void>;
+  insert(entry: LogEntry, ids?: LogIds): Promise<InsertOutcome>;
+  /** Newest first. */
+  list(query: ListQuery): Promise<LogPage>;
+  get(id: string): Promise<StoredLog | null>;
+  deleteAll(): Promise<number>;
+  /** Sets `updated_at` to now; false when no entry has that id. */
+  touch(id: string): Promise<boolean>;
+  ping(): Promise<void>;
+}
+
+export interface LogStoreOptions {
+  now?: () => Date;
+}
+
+/**
+ * Log entries in one collection. Driver failures leave as AppErrors: an unreachable server is a 503
+ * ("MongoDB is unreachable"), anything else a 500 naming the operation.
+ */
+export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore {
+  const now = options.now ?? (() => new Date());
+  const logs: Collection<LogDocument> = db.collection<LogDocument>(LOGS_COLLECTION);
+
+  return {
+    init: () =>
+      guard('create indexes', async () => {
+        await logs.createIndexes([
+          { key: { created_at: -1 }, name: 'created_at_-1' },
+          { key: { event_id: 1 }, name: 'event_id_1', unique: true, sparse: true },
+        ]);
+      }),
+
+    insert: (entry, ids = {}) =>
+      guard('store the log entry', async () => {
+        const at = now();
+        const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
+        if (ids.eventId) doc.event_id = ids.eventId;
+        if (ids.requestId) doc.request_id = ids.requestId;
+        try {
+          const result = await logs.insertOne(doc);
+          return { id: result.insertedId.toHexString(), duplicate: false };
+        } catch (err) {
+          // A redelivered event hits the unique event_id index: it is already stored, which is success.
+          if (ids.eventId && isDuplicateKey(err)) return { id: null, duplicate: true };
+          throw err;
+        }
+      }),
+
+    list: (query) =>
+      guard('list log entries', async () => {
+        const filter: Filter<LogDocument> = {};
+        if (query.name) filter.name = query.name;
+        if (query.requestId) filter.request_id = query.requestId;
+        const [docs, total] = await Promise.all([
+          logs
+            .find(filter)
+            .sort({ created_at: -1, _id: -1 })
+            .skip((query.page - 1) * query.perPage)
+            .limit(query.perPage)
+            .toArray(),
+          logs.countDocuments(filter),
+        ]);
+        return { entries: docs.map(toStoredLog), total };
+      }),
+
+    get: async (id) => {
+      if (!OBJECT_ID.test(id)) return null;
+      return guard('read the log entry', async () => {
+        const doc = await logs.findOne({ _id: new ObjectId(id) });
+        return doc ? toStoredLog(doc) : null;
+      });
+    },
+
+    deleteAll: () =>
+      guard('delete log entries', async () => {
+        const result = await logs.deleteMany({});
+        return result.deletedCount;
+      }),
+
+    touch: async (id) => {
+      if (!OBJECT_ID.test(id)) return false;
+      return guard('update the log entry', async () => {
+        const result = await logs.updateOne({ _id: new ObjectId(id) }, { $set: { updated_at: now() } });
+        return result.matchedCount > 0;
+      });
+    },
+
+    ping: () =>
+      guard('ping', async () => {
+        await db.command({ ping: 1 });
+      }),
+  };
+}
+
+export function isValidLogId(id: string): boolean {
+  return OBJECT_ID.test(id);
+}
+
+function toStoredLog(doc: LogDocument): StoredLog {
+  const entry: StoredLog = {
+    id: doc._id ? doc._id.toHexString() : '',
+    name: doc.name,
+    data: doc.data,
+    created_at: doc.created_at,
+    updated_at: doc.updated_at,
+  };
+  if (doc.event_id) entry.event_id = doc.event_id;
+  if (doc.request_id) entry.request_id = doc.request_id;
+  return entry;
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return err instanceof MongoError && err.code === DUPLICATE_KEY;
+}
+
+export function isMongoUnreachable(err: unknown): boolean {
+  return (
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoNetworkError ||
+    err instanceof MongoTopologyClosedError ||
+    err instanceof MongoNotConnectedError ||
+    err instanceof MongoServerClosedError ||
+    err instanceof MongoClientClosedError
+  );
+}
+
+async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new AppError(500, `could not ${operation}: ${detail}`, 'internal', { cause: err });
+  }
+}
