@@ -55,7 +55,12 @@ runMain(SERVICE, async () => {
       ['rabbitmq', () => events.close()],
       ['logger rpc', async () => loggerRpc.close()],
       ['logger grpc', async () => loggerGrpc.close()],
-      ['http clients', async () => [authHttp, mailHttp, loggerHttp].forEach((client) => client.close())],
+      [
+        'http clients',
+        async () => {
+          for (const client of [authHttp, mailHttp, loggerHttp]) client.close();
+        },
+      ],
     ],
   });
 });

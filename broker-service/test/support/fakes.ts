@@ -1,0 +1,163 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LogEntry } from '@suite/proto';
+import { closeHttpServer, createLogger, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
+import { type BrokerDeps, createApp } from '../../src/app.js';
+import { createAuthClient } from '../../src/clients/auth.js';
+import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
+import { createMailClient } from '../../src/clients/mail.js';
+import type { EventPublisher } from '../../src/events.js';
+
+export interface Call {
+  path: string;
+  body: unknown;
+}
+
+/** An HttpClient whose answers a test scripts; records what it was asked. */
+export function scriptedHttp(answer: (path: string, body: unknown) => Promise<HttpResponse<unknown>>) {
+  const calls: Call[] = [];
+  const client: HttpClient = {
+    async post<T>(path: string, body: unknown) {
+      calls.push({ path, body });
+      return (await answer(path, body)) as HttpResponse<T>;
+    },
+    async get<T>(path: string) {
+      calls.push({ path, body: undefined });
+      return (await answer(path, undefined)) as HttpResponse<T>;
+    },
+    close() {},
+  };
+  return { client, calls };
+}
+
+export interface PublishedEvent {
+  event: { name: string; data: string };
+  options: { severity?: string; eventId?: string; requestId?: string } | undefined;
+}
+
+export function fakeEvents() {
+  const published: PublishedEvent[] = [];
+  const state = { connected: true, failure: undefined as Error | undefined };
+  const events: EventPublisher = {
+    async publish(event, options) {
+      if (state.failure) throw state.failure;
+      published.push({ event, options });
+      return { eventId: options?.eventId ?? `event-${published.length}` };
+    },
+    isConnected: () => state.connected,
+  };
+  return { events, published, state };
+}
+
+export interface RpcCall {
+  entry: LogEntry;
+  ids: { requestId?: string; eventId?: string } | undefined;
+}
+
+/** A broker app on an ephemeral port with every peer faked; override any dependency per test. */
+export async function startBroker(overrides: Partial<BrokerDeps> = {}) {
+  const auth = scriptedHttp(async () => ({
+    status: 202,
+    data: {
+      error: false,
+      message: 'Logged in',
+      data: { id: 1, email: 'admin@example.com', first_name: 'Admin' },
+    },
+  }));
+  const mail = scriptedHttp(async (_path, body) => ({
+    status: 202,
+    data: { error: false, message: `sent to ${(body as { to: string }).to}` },
+  }));
+  const loggerHttp = scriptedHttp(async (path) =>
+    path === '/ping'
+      ? { status: 200, data: { error: false, message: 'pong' } }
+      : { status: 202, data: { error: false, message: 'logged' } },
+  );
+  const rpcCalls: RpcCall[] = [];
+  const grpcCalls: RpcCall[] = [];
+  const bus = fakeEvents();
+  const deps: BrokerDeps = {
+    logger: createLogger('broker-service', 'silent'),
+    auth: createAuthClient(auth.client),
+    mail: createMailClient(mail.client),
+    loggerHttp: createLoggerHttpClient(loggerHttp.client),
+    loggerRpc: {
+      async logInfo(entry, ids) {
+        rpcCalls.push({ entry, ids });
+        return `Processed payload via RPC: ${entry.name}`;
+      },
+    },
+    loggerGrpc: {
+      async writeLog(entry, ids) {
+        grpcCalls.push({ entry, ids });
+        return 'logged!';
+      },
+    },
+    events: bus.events,
+    corsOrigins: ['http://front.example'],
+    ...overrides,
+  };
+  const server = http.createServer(createApp(deps));
+  const port = await listen(server, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    calls: {
+      auth: auth.calls,
+      mail: mail.calls,
+      loggerHttp: loggerHttp.calls,
+      rpc: rpcCalls,
+      grpc: grpcCalls,
+    },
+    published: bus.published,
+    bus: bus.state,
+    post: (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    close: () => closeHttpServer(server, 100),
+  };
+}
+export type TestBroker = Awaited<ReturnType<typeof startBroker>>;
+
+/** A port nothing listens on: taken from the kernel, then released. */
+export async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await listen(server, 0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  await closeHttpServer(server);
+  return port;
+}
+
+/** A peer that accepts connections and never answers, to provoke timeouts. */
+export async function silentPeer() {
+  const server = http.createServer(() => {});
+  const port = await listen(server, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      server.closeAllConnections();
+      return closeHttpServer(server, 10);
+    },
+  };
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+export async function runBounded<T>(
+  count: number,
+  limit: number,
+  task: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return results;
+}

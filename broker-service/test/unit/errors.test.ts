@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { badGateway, createHttpClient, gatewayTimeout, unavailable } from '@suite/toolbox';
+import { createAuthClient } from '../../src/clients/auth.js';
+import { createMailClient } from '../../src/clients/mail.js';
+import { closedPort, scriptedHttp, silentPeer, startBroker, type TestBroker } from '../support/fakes.js';
+
+const login = { action: 'auth', auth: { email: 'someone@example.com', password: 'wrong' } };
+
+describe('broker error mapping', () => {
+  const brokers: TestBroker[] = [];
+  const cleanups: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const broker of brokers) await broker.close();
+    for (const cleanup of cleanups) await cleanup();
+  });
+  const brokerWithAuth = async (status: number, data: unknown, headers?: Record<string, string>) => {
+    const http = scriptedHttp(async () => ({ status, data, ...(headers ? { headers } : {}) }));
+    const broker = await startBroker({ auth: createAuthClient(http.client) });
+    brokers.push(broker);
+    return broker;
+  };
+
+  test('when the authentication-service says 401, then the broker says 401 invalid credentials and records the failure', async () => {
+    const broker = await brokerWithAuth(401, { error: true, message: 'invalid credentials' });
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 401);
+    assert.deepEqual(await res.json(), { error: true, message: 'invalid credentials' });
+    const event = broker.published.at(-1)!;
+    assert.equal(event.event.name, 'authentication');
+    assert.equal(event.options?.severity, 'WARNING');
+    assert.deepEqual(
+      { ...JSON.parse(event.event.data), reason: undefined },
+      { email: 'someone@example.com', success: false, status: 401, reason: undefined },
+    );
+  });
+
+  test('when the authentication-service says 429, then the broker says 429 and passes Retry-After', async () => {
+    const broker = await brokerWithAuth(429, {
+      error: true,
+      message: 'too many failed login attempts; try again later',
+      data: { retry_after_seconds: 42 },
+    });
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), '42');
+    assert.equal((await res.json()).message, 'too many failed login attempts; try again later');
+  });
+
+  test('when the 429 carries a Retry-After header, then that header is passed on', async () => {
+    const broker = await brokerWithAuth(429, { error: true, message: 'slow down' }, { 'retry-after': '7' });
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), '7');
+  });
+
+  test('when the authentication-service says 400, then the broker says 400 with its message', async () => {
+    const broker = await brokerWithAuth(400, { error: true, message: 'email: invalid email' });
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: true, message: 'email: invalid email' });
+  });
+
+  test('when the authentication-service answers 500, then the broker says 502 naming it, not 401', async () => {
+    const broker = await brokerWithAuth(500, { error: true, message: 'internal error' });
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 502);
+    assert.match((await res.json()).message, /^authentication-service answered 500/);
+  });
+
+  test('when the authentication-service is unreachable, then the broker says 502 naming it', async () => {
+    const port = await closedPort();
+    const http = createHttpClient({ service: 'authentication-service', baseURL: `http://127.0.0.1:${port}` });
+    cleanups.push(async () => http.close());
+    const broker = await startBroker({ auth: createAuthClient(http) });
+    brokers.push(broker);
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 502);
+    assert.deepEqual(await res.json(), { error: true, message: 'authentication-service is unreachable' });
+    assert.equal(JSON.parse(broker.published.at(-1)!.event.data).status, 502);
+  });
+
+  test('when the authentication-service does not answer in time, then the broker says 504', async () => {
+    const peer = await silentPeer();
+    const http = createHttpClient({ service: 'authentication-service', baseURL: peer.url, timeoutMs: 150 });
+    cleanups.push(async () => http.close(), peer.close);
+    const broker = await startBroker({ auth: createAuthClient(http) });
+    brokers.push(broker);
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 504);
+    assert.deepEqual(await res.json(), {
+      error: true,
+      message: 'authentication-service did not answer within 150 ms',
+    });
+  });
+
+  test('when the authentication event cannot be published, then the login still succeeds and the failure is counted', async () => {
+    const broker = await startBroker();
+    brokers.push(broker);
+    broker.bus.failure = unavailable('event bus unavailable: not connected to RabbitMQ');
+    const res = await broker.post('/handle', { action: 'auth', auth: { email: 'a@b.c', password: 'pw' } });
+    assert.equal(res.status, 202);
+    const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+    assert.match(metrics, /broker_event_publish_failures_total\{event="authentication"[^}]*\} 1/);
+  });
+
+  test('when RabbitMQ is down, then / and log via rabbitmq answer 503', async () => {
+    const broker = await startBroker();
+    brokers.push(broker);
+    broker.bus.failure = unavailable('event bus unavailable: not connected to RabbitMQ');
+    const hit = await fetch(`${broker.url}/`);
+    assert.equal(hit.status, 503);
+    const log = await broker.post('/handle', {
+      action: 'log',
+      via: 'rabbitmq',
+      log: { name: 'n', data: 'd' },
+    });
+    assert.equal(log.status, 503);
+    assert.match((await log.json()).message, /event bus unavailable/);
+  });
+
+  test('when a logger transport fails, then its 502 or 504 reaches the caller', async () => {
+    const broker = await startBroker({
+      loggerRpc: {
+        logInfo: async () => {
+          throw badGateway('logger-service (JSON-RPC)', 'is unreachable');
+        },
+      },
+      loggerGrpc: {
+        writeLog: async () => {
+          throw gatewayTimeout('logger-service (gRPC)', 5000);
+        },
+      },
+    });
+    brokers.push(broker);
+    const rpc = await broker.post('/handle', { action: 'log', log: { name: 'n', data: 'd' } });
+    assert.equal(rpc.status, 502);
+    assert.equal((await rpc.json()).message, 'logger-service (JSON-RPC) is unreachable');
+    const grpc = await broker.post('/log-grpc', { log: { name: 'n', data: 'd' } });
+    assert.equal(grpc.status, 504);
+  });
+
+  test('when the mail-service says 400 or 502, then the broker says the same', async () => {
+    for (const [status, expected] of [
+      [400, 400],
+      [502, 502],
+    ] as const) {
+      const http = scriptedHttp(async () => ({
+        status,
+        data: { error: true, message: `mail said ${status}` },
+      }));
+      const broker = await startBroker({ mail: createMailClient(http.client) });
+      brokers.push(broker);
+      const res = await broker.post('/handle', {
+        action: 'mail',
+        mail: { from: 'a@b.c', to: 'd@e.f', subject: 's', message: 'm' },
+      });
+      assert.equal(res.status, expected);
+      const { message } = await res.json();
+      assert.equal(message, status === 400 ? 'mail said 400' : 'mail-service answered 502: mail said 502');
+    }
+  });
+
+  test('when a dependency throws something unexpected, then the caller gets a 500 envelope without details', async () => {
+    const broker = await startBroker({
+      loggerRpc: {
+        logInfo: async () => {
+          throw new Error('secret internals');
+        },
+      },
+    });
+    brokers.push(broker);
+    const res = await broker.post('/handle', { action: 'log', log: { name: 'n', data: 'd' } });
+    assert.equal(res.status, 500);
+    assert.deepEqual(await res.json(), { error: true, message: 'internal error' });
+  });
+});
