@@ -1,3 +1,11 @@
+export {
+  createEventEmitter,
+  type EventEmitter,
+  type EventEmitterOptions,
+  type EventSeverity,
+  type PublishOptions,
+} from './events/emitter.js';
+export * from './events/topology.js';
 export { type LineReaderOptions, readLines } from './framing.js';
 export {
   createLogGrpcClient,
@@ -13,11 +21,3 @@ export {
 export * from './names.js';
 export { createLogRpcClient, type LogRpcClient, type LogRpcClientOptions } from './rpc-client.js';
 export * from './schemas.js';
-export {
-  createEventEmitter,
-  type EventEmitter,
-  type EventEmitterOptions,
-  type EventSeverity,
-  type PublishOptions,
-} from './events/emitter.js';
-export * from './events/topology.js';

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { attemptsOf, createEventEmitter, type EventEmitter, retryDelayMs } from '@suite/proto';
+import { AppError, createLogger } from '@suite/toolbox';
+
+/** A port nothing listens on: bound once by us, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('event emitter without RabbitMQ', () => {
+  let emitter: EventEmitter;
+
+  before(async () => {
+    emitter = createEventEmitter({
+      url: `amqp://guest:guest@127.0.0.1:${await closedPort()}`,
+      logger: createLogger('emitter-test', 'silent'),
+      publishTimeoutMs: 1000,
+    });
+  });
+  after(() => emitter.close());
+
+  test('when RabbitMQ is unreachable, then publish fails at once with a 503 naming the event bus', async () => {
+    await assert.rejects(emitter.publish({ name: 'broker_hit', data: 'x' }), (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.status, 503);
+      assert.match(err.message, /^event bus unavailable: /);
+      return true;
+    });
+  });
+
+  test('when RabbitMQ is unreachable, then the readiness check rejects', async () => {
+    assert.equal(emitter.isConnected(), false);
+    await assert.rejects(emitter.ready(), /RabbitMQ not connected/);
+  });
+
+  test('when the event is invalid, then publish rejects with a 400 before touching the bus', async () => {
+    await assert.rejects(emitter.publish({ name: '', data: 'x' }), (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.status, 400);
+      return true;
+    });
+  });
+});
+
+describe('retry schedule', () => {
+  test('when attempts grow, then the delay doubles from the base up to the cap', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((attempt) => retryDelayMs(attempt, 1000, 10_000)),
+      [1000, 2000, 4000, 8000, 10_000, 10_000],
+    );
+  });
+
+  test('when the attempts header is missing or garbage, then it counts as zero', () => {
+    assert.equal(attemptsOf(undefined), 0);
+    assert.equal(attemptsOf({ 'x-attempts': 'abc' }), 0);
+    assert.equal(attemptsOf({ 'x-attempts': -2 }), 0);
+    assert.equal(attemptsOf({ 'x-attempts': '3' }), 3);
+    assert.equal(attemptsOf({ 'x-attempts': 4 }), 4);
+  });
+});
