@@ -43,6 +43,8 @@ export function isConnectionError(err: unknown): boolean {
  */
 export function isDatabaseOutage(err: unknown): boolean {
   if (isConnectionError(err)) return true;
+  // pg's client-side query_timeout: the server stopped answering mid-query.
+  if (err instanceof Error && err.message.includes('Query read timeout')) return true;
   const code = codeOf(err) ?? '';
   // 57014 statement timeout, 53xxx insufficient resources, 3D000 database missing, 28xxx auth failure
   return code === '57014' || code === '3D000' || code.startsWith('53') || code.startsWith('28');

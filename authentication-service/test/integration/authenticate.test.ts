@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import bcrypt from 'bcrypt';
+import {
+  adminQuery,
+  dropDatabase,
+  type RunningService,
+  readBody,
+  SEED,
+  startService,
+  testDatabase,
+} from './support.js';
+
+describe('POST /authenticate', () => {
+  const database = testDatabase();
+  let service: RunningService;
+
+  before(async () => {
+    service = await startService({ databaseUrl: database.url });
+  });
+  after(async () => {
+    await service?.close();
+    await dropDatabase(database.name);
+  });
+
+  test('when the seed user logs in with the right password, then 202 with the user and no hash', async () => {
+    const res = await service.post('/authenticate', { email: SEED.email, password: SEED.password });
+    assert.equal(res.status, 202);
+    const body = await readBody(res);
+    assert.equal(body.error, false);
+    assert.equal(body.message, `Logged in user ${SEED.email}`);
+    assert.deepEqual(Object.keys(body.data!).sort(), [
+      'active',
+      'created_at',
+      'email',
+      'first_name',
+      'id',
+      'last_name',
+      'updated_at',
+    ]);
+    assert.equal(body.data!.first_name, 'Admin');
+    assert.equal(body.data!.last_name, 'User');
+    assert.equal(body.data!.active, true);
+    assert.doesNotMatch(JSON.stringify(body), /\$2[aby]\$/);
+  });
+
+  test('when the password is wrong, then 401 invalid credentials', async () => {
+    const res = await service.post('/authenticate', { email: SEED.email, password: 'not-the-password' });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await readBody(res), { error: true, message: 'invalid credentials' });
+  });
+
+  test('when the email is unknown, then the same 401 as a wrong password', async () => {
+    const res = await service.post('/authenticate', { email: 'nobody@example.com', password: SEED.password });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await readBody(res), { error: true, message: 'invalid credentials' });
+  });
+
+  test('when the user is inactive, then the right password still gives 401', async () => {
+    const hash = await bcrypt.hash('inactive-pass', 10);
+    await service.db.query(
+      `INSERT INTO users (email, first_name, last_name, password, user_active) VALUES ($1, 'In', 'Active', $2, false)`,
+      ['inactive@example.com', hash],
+    );
+    const res = await service.post('/authenticate', {
+      email: 'inactive@example.com',
+      password: 'inactive-pass',
+    });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await readBody(res), { error: true, message: 'invalid credentials' });
+  });
+
+  test('when the email differs in case and has spaces, then it still matches the user', async () => {
+    const res = await service.post('/authenticate', {
+      email: '  Admin@EXAMPLE.com ',
+      password: SEED.password,
+    });
+    assert.equal(res.status, 202);
+    assert.equal((await readBody(res)).data!.email, SEED.email);
+  });
+
+  test('when fields are missing, then 400 naming them', async () => {
+    const res = await service.post('/authenticate', {});
+    assert.equal(res.status, 400);
+    const body = await readBody(res);
+    assert.equal(body.error, true);
+    assert.match(body.message, /email/);
+    assert.match(body.message, /password/);
+  });
+
+  test('when the email is a number, then 400 naming the field', async () => {
+    const res = await service.post('/authenticate', { email: 42, password: SEED.password });
+    assert.equal(res.status, 400);
+    assert.match((await readBody(res)).message, /email: Expected string, received number/);
+  });
+
+  test('when the password is longer than 72 bytes, then 400', async () => {
+    const res = await service.post('/authenticate', { email: SEED.email, password: 'é'.repeat(37) });
+    assert.equal(res.status, 400);
+    assert.match((await readBody(res)).message, /72 bytes/);
+  });
+
+  test('when the JSON is malformed, then 400 malformed JSON', async () => {
+    const res = await service.post('/authenticate', '{"email": "admin@example.com",');
+    assert.equal(res.status, 400);
+    const body = await readBody(res);
+    assert.equal(body.error, true);
+    assert.match(body.message, /malformed JSON/);
+  });
+
+  test('when the content type is not JSON, then 400 asking for JSON', async () => {
+    const res = await fetch(`${service.baseUrl}/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ email: SEED.email, password: SEED.password }),
+    });
+    assert.equal(res.status, 400);
+    assert.match((await readBody(res)).message, /application\/json/);
+  });
+
+  test('when the body is larger than the limit, then 413 with an envelope', async () => {
+    const res = await service.post('/authenticate', { email: SEED.email, password: 'x'.repeat(20_000) });
+    assert.equal(res.status, 413);
+    assert.equal((await readBody(res)).error, true);
+  });
+
+  test('when the email carries SQL metacharacters, then it is rejected and the table is intact', async () => {
+    const before = await service.db.query<{ n: string }>('SELECT count(*) AS n FROM users');
+    for (const email of [
+      "' OR 1=1 --",
+      "admin@example.com' OR '1'='1",
+      "x@example.com'; DROP TABLE users; --",
+    ]) {
+      const res = await service.post('/authenticate', { email, password: 'anything' });
+      assert.ok(res.status === 400 || res.status === 401, `${email} gave ${res.status}`);
+    }
+    const afterRows = await service.db.query<{ n: string }>('SELECT count(*) AS n FROM users');
+    assert.equal(afterRows[0]!.n, before[0]!.n);
+  });
+
+  test('when a $2a$ hash of cost 12 from another implementation is stored, then it verifies', async () => {
+    const hash = (await bcrypt.hash('legacy-secret', 12)).replace(/^\$2b\$/, '$2a$');
+    assert.match(hash, /^\$2a\$12\$/);
+    await adminQuery(
+      `INSERT INTO users (email, first_name, last_name, password, user_active) VALUES ('Legacy@Example.com', 'Leg', 'Acy', $1, true)`,
+      [hash],
+      database.name,
+    );
+    const res = await service.post('/authenticate', {
+      email: 'legacy@example.com',
+      password: 'legacy-secret',
+    });
+    assert.equal(res.status, 202);
+    assert.equal((await readBody(res)).data!.email, 'Legacy@Example.com');
+  });
+
+  test('when /readyz is asked, then it reports the database', async () => {
+    const res = await fetch(`${service.baseUrl}/readyz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual((await readBody(res)).data, { db: 'ok' });
+  });
+});
+
+describe('rate limiting of failed logins', () => {
+  const database = testDatabase();
+  let service: RunningService;
+
+  before(async () => {
+    service = await startService({
+      databaseUrl: database.url,
+      limits: { failuresPerEmail: 3, failuresPerIp: 5 },
+    });
+  });
+  after(async () => {
+    await service?.close();
+    await dropDatabase(database.name);
+  });
+
+  test('when an email has used up its failures, then 429 with Retry-After even for the right password', async () => {
+    const client = { 'x-forwarded-for': '10.0.0.1' };
+    for (let i = 0; i < 3; i++) {
+      const res = await service.post('/authenticate', { email: SEED.email, password: 'wrong' }, client);
+      assert.equal(res.status, 401);
+    }
+    const res = await service.post('/authenticate', { email: SEED.email, password: SEED.password }, client);
+    assert.equal(res.status, 429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 900,
+      `Retry-After ${retryAfter}`,
+    );
+    const body = await readBody(res);
+    assert.equal(body.error, true);
+    assert.match(body.message, /too many/);
+  });
+
+  test('when one address fails on many emails, then that address is limited and others are not', async () => {
+    const attacker = { 'x-forwarded-for': '10.0.0.2' };
+    for (let i = 0; i < 5; i++) {
+      const res = await service.post(
+        '/authenticate',
+        { email: `guess${i}@example.com`, password: 'x' },
+        attacker,
+      );
+      assert.equal(res.status, 401);
+    }
+    const blocked = await service.post(
+      '/authenticate',
+      { email: 'guess9@example.com', password: 'x' },
+      attacker,
+    );
+    assert.equal(blocked.status, 429);
+    assert.ok(blocked.headers.get('retry-after'));
+    const other = await service.post(
+      '/authenticate',
+      { email: 'guess9@example.com', password: 'x' },
+      { 'x-forwarded-for': '10.0.0.3' },
+    );
+    assert.equal(other.status, 401);
+  });
+
+  test('when a login succeeds, then the email counter starts again', async () => {
+    const client = { 'x-forwarded-for': '10.0.0.4' };
+    const email = 'reset@example.com';
+    await service.db.query(
+      `INSERT INTO users (email, first_name, last_name, password) VALUES ($1, 'Re', 'Set', $2)`,
+      [email, await service.passwords.hash('right-password')],
+    );
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2; i++) {
+        assert.equal((await service.post('/authenticate', { email, password: 'wrong' }, client)).status, 401);
+      }
+      assert.equal(
+        (await service.post('/authenticate', { email, password: 'right-password' }, client)).status,
+        202,
+      );
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { unavailable } from '@suite/toolbox';
+import { createAuthenticator } from '../../src/auth/authenticator.js';
+import { createLoginThrottle, TooManyAttemptsError } from '../../src/auth/throttle.js';
+import type { PasswordHasher } from '../../src/users/passwords.js';
+import type { StoredUser, UserStore } from '../../src/users/store.js';
+
+const alice: StoredUser = {
+  id: 1,
+  email: 'alice@example.com',
+  first_name: 'Alice',
+  last_name: 'Liddell',
+  active: true,
+  created_at: new Date(0),
+  updated_at: new Date(0),
+  passwordHash: 'hash:right',
+};
+
+function fakes(users: StoredUser[] = [alice], failing?: Error) {
+  const calls: string[] = [];
+  const entries: string[] = [];
+  const store: UserStore = {
+    findByEmail: async (email) => {
+      if (failing) throw failing;
+      return users.find((u) => u.email === email);
+    },
+    insert: async () => undefined,
+    setPasswordHash: async () => false,
+    list: async () => users,
+  };
+  const passwords: PasswordHasher = {
+    hash: async (p) => `hash:${p}`,
+    verify: async (p, h) => {
+      calls.push('verify');
+      return h === `hash:${p}`;
+    },
+    verifyAgainstNobody: async () => {
+      calls.push('dummy');
+      return false;
+    },
+  };
+  const throttle = createLoginThrottle({ windowSeconds: 60, failuresPerEmail: 2, failuresPerIp: 100 });
+  const authenticate = createAuthenticator({
+    users: store,
+    passwords,
+    throttle,
+    activity: { record: (e) => entries.push(e), drain: async () => {} },
+  });
+  return { authenticate, calls, entries };
+}
+
+describe('authenticator', () => {
+  test('when the password matches, then the public user comes back without the hash and success is logged', async () => {
+    const { authenticate, entries } = fakes();
+    const user = await authenticate({ email: 'alice@example.com', password: 'right' }, '1.1.1.1');
+    assert.equal('passwordHash' in user, false);
+    assert.equal(user.email, 'alice@example.com');
+    assert.deepEqual(entries, ['alice@example.com logged in']);
+  });
+
+  test('when the email is unknown, then a dummy comparison still runs and the answer is 401', async () => {
+    const { authenticate, calls, entries } = fakes();
+    await assert.rejects(authenticate({ email: 'bob@example.com', password: 'x' }, '1.1.1.1'), {
+      status: 401,
+    });
+    assert.deepEqual(calls, ['dummy']);
+    assert.deepEqual(entries, ['failed login for bob@example.com']);
+  });
+
+  test('when the user is inactive, then the right password gives 401', async () => {
+    const { authenticate, calls } = fakes([{ ...alice, active: false }]);
+    await assert.rejects(authenticate({ email: 'alice@example.com', password: 'right' }, '1.1.1.1'), {
+      status: 401,
+      message: 'invalid credentials',
+    });
+    assert.deepEqual(calls, ['verify']);
+  });
+
+  test('when failures reach the limit, then the next attempt is refused before any comparison', async () => {
+    const { authenticate, calls } = fakes();
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(authenticate({ email: 'alice@example.com', password: 'no' }, '1.1.1.1'), {
+        status: 401,
+      });
+    }
+    await assert.rejects(
+      authenticate({ email: 'alice@example.com', password: 'right' }, '2.2.2.2'),
+      (err) => err instanceof TooManyAttemptsError && err.retryAfterSeconds > 0,
+    );
+    assert.equal(calls.length, 2);
+  });
+
+  test('when the database is down, then the outage propagates and is not counted as a failure', async () => {
+    const { authenticate, entries } = fakes([alice], unavailable('user database is unavailable'));
+    for (let i = 0; i < 3; i++) {
+      await assert.rejects(authenticate({ email: 'alice@example.com', password: 'right' }, '1.1.1.1'), {
+        status: 503,
+      });
+    }
+    assert.deepEqual(entries, []);
+  });
+});
