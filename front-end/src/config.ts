@@ -8,4 +8,5 @@ export const configSchema = z.object({
 });
 export type Config = z.infer<typeof configSchema>;
 
-export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config => loadConfig(configSchema, source);
+export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
+  loadConfig(configSchema, source);
