@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EJSON } from 'bson';
+import { Double, EJSON, Int32, Long } from 'bson';
+import { isPlainObject } from './documents.js';
 import type { Logger } from './logger.js';
 import type { Snapshot } from './store.js';
 
@@ -14,10 +15,27 @@ export async function loadSnapshot(file: string): Promise<Snapshot | undefined> 
     throw err;
   }
   try {
-    return EJSON.parse(text, { relaxed: false }) as Snapshot;
+    return promoteNumbers(EJSON.parse(text, { relaxed: false })) as Snapshot;
   } catch (err) {
     throw new Error(`cannot parse ${file} as Extended JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Canonical parsing keeps 64-bit integers exact but wraps every number; unwrap them the way the wire
+ * deserializer does, so loaded documents look exactly like freshly inserted ones.
+ */
+function promoteNumbers(value: unknown): unknown {
+  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  if (value instanceof Long) {
+    const number = value.toNumber();
+    return Number.isSafeInteger(number) ? number : value;
+  }
+  if (Array.isArray(value)) return value.map(promoteNumbers);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, promoteNumbers(item)]));
+  }
+  return value;
 }
 
 /**

@@ -82,7 +82,10 @@ function applyOperators(current: Doc, modifier: Doc, filter: Doc, arrayFilters: 
     return applyUpdateOperators(current, modifier, { filter, arrayFilters }).updated;
   } catch (err) {
     if (err instanceof CommandError) throw err;
-    throw failedToParse((err as Error).message);
+    const message = (err as Error).message;
+    // mingo guards `_id` itself; report it with MongoDB's code so clients can tell it apart.
+    if (message.includes("immutable field '_id'")) throw immutableId();
+    throw failedToParse(message);
   }
 }
 
