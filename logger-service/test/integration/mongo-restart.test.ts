@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createLogGrpcClient, type LogGrpcClient } from '@suite/proto';
+import { sleep } from '@suite/toolbox';
+import { LineSocket } from '../support/line-socket.js';
+import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import { type RunningService, startService } from '../support/service.js';
+
+const RECOVERY_DEADLINE_MS = 20_000;
+
+describe('MongoDB restart', () => {
+  let mongo: TestMongo;
+  let service: RunningService;
+  let grpcClient: LogGrpcClient;
+  let socket: LineSocket | undefined;
+
+  before(async () => {
+    mongo = await startTestMongo({ serverSelectionTimeoutMS: 1000 });
+    service = await startService(mongo.store);
+    grpcClient = createLogGrpcClient({ address: service.grpcAddress, timeoutMs: 5000 });
+  });
+  after(async () => {
+    socket?.close();
+    grpcClient?.close();
+    await service?.close();
+    await mongo?.close();
+  });
+
+  const writeOverHttp = (name: string) =>
+    fetch(`${service.httpUrl}/log`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, data: 'd' }),
+    });
+
+  test('when MongoDB goes away and comes back on the same port, then writes fail fast with 503 and then work again', {
+    skip: process.env.MONGO_URL ? 'a real MONGO_URL server is not stopped by tests' : false,
+  }, async () => {
+    assert.equal((await writeOverHttp('before-outage')).status, 202);
+    await mongo.stop();
+
+    const down = await writeOverHttp('during-outage');
+    assert.equal(down.status, 503);
+    assert.match((await down.json()).message, /MongoDB is unreachable/);
+    const ready = await fetch(`${service.httpUrl}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.notEqual((await ready.json()).data.mongodb, 'ok');
+
+    socket = await LineSocket.connect(service.rpcPort);
+    socket.sendJson({ jsonrpc: '2.0', id: 1, method: 'LogInfo', params: { name: 'rpc-outage', data: 'd' } });
+    const rpcError = (await socket.nextJson(10_000)).error as { code: number; message: string };
+    assert.equal(rpcError.code, -32603);
+    assert.match(rpcError.message, /MongoDB is unreachable/);
+
+    await assert.rejects(
+      grpcClient.writeLog({ name: 'grpc-outage', data: 'd' }),
+      (err: Error & { status?: number }) => {
+        assert.equal(err.status, 502);
+        return true;
+      },
+    );
+
+    await mongo.start();
+    const deadline = Date.now() + RECOVERY_DEADLINE_MS;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await writeOverHttp('after-outage')).status;
+      if (status === 202) break;
+      await sleep(250);
+    }
+    assert.equal(status, 202, `HTTP writes did not recover within ${RECOVERY_DEADLINE_MS} ms`);
+    assert.equal((await fetch(`${service.httpUrl}/readyz`)).status, 200);
+    socket.sendJson({ jsonrpc: '2.0', id: 2, method: 'LogInfo', params: { name: 'rpc-back', data: 'd' } });
+    assert.equal((await socket.nextJson()).result, 'Processed payload via RPC: rpc-back');
+    assert.equal(await grpcClient.writeLog({ name: 'grpc-back', data: 'd' }), 'logged!');
+  });
+});

@@ -1,0 +1,54 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'verysecret';
+
+/**
+ * Stands in for authentication-service: `POST /authenticate` answers 202 with the user for the one
+ * known account and 401 otherwise, with the suite's envelope, like the real service.
+ */
+export async function startAuthServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => {
+      raw += chunk;
+    });
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method !== 'POST' || req.url !== '/authenticate') {
+        res.statusCode = 404;
+        return res.end(JSON.stringify({ error: true, message: 'no route' }));
+      }
+      let body: { email?: unknown; password?: unknown } = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        res.statusCode = 400;
+        return res.end(JSON.stringify({ error: true, message: 'malformed JSON' }));
+      }
+      if (body.email === ADMIN_EMAIL && body.password === ADMIN_PASSWORD) {
+        res.statusCode = 202;
+        return res.end(
+          JSON.stringify({
+            error: false,
+            message: `Logged in user ${ADMIN_EMAIL}`,
+            data: { id: 1, email: ADMIN_EMAIL },
+          }),
+        );
+      }
+      res.statusCode = 401;
+      res.end(JSON.stringify({ error: true, message: 'invalid credentials' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { LogEntry } from '@suite/proto';
+import { unavailable } from '@suite/toolbox';
+import type { ListQuery, LogIds, LogPage, LogStore, StoredLog } from '../../src/store/logs.js';
+
+/** An in-memory LogStore for unit tests; `down = true` makes every call fail like an unreachable MongoDB. */
+export class FakeLogStore implements LogStore {
+  entries: StoredLog[] = [];
+  down = false;
+
+  private check() {
+    if (this.down) throw unavailable('MongoDB is unreachable');
+  }
+
+  async init() {
+    this.check();
+  }
+
+  async insert(entry: LogEntry, ids: LogIds = {}) {
+    this.check();
+    if (ids.eventId && this.entries.some((e) => e.event_id === ids.eventId))
+      return { id: null, duplicate: true };
+    const at = new Date();
+    const stored: StoredLog = {
+      id: randomBytes(12).toString('hex'),
+      name: entry.name,
+      data: entry.data,
+      created_at: at,
+      updated_at: at,
+    };
+    if (ids.eventId) stored.event_id = ids.eventId;
+    if (ids.requestId) stored.request_id = ids.requestId;
+    this.entries.push(stored);
+    return { id: stored.id, duplicate: false };
+  }
+
+  async list(query: ListQuery): Promise<LogPage> {
+    this.check();
+    const matching = this.entries
+      .filter(
+        (e) =>
+          (!query.name || e.name === query.name) && (!query.requestId || e.request_id === query.requestId),
+      )
+      .reverse();
+    const start = (query.page - 1) * query.perPage;
+    return { entries: matching.slice(start, start + query.perPage), total: matching.length };
+  }
+
+  async get(id: string) {
+    this.check();
+    return this.entries.find((e) => e.id === id) ?? null;
+  }
+
+  async deleteAll() {
+    this.check();
+    const n = this.entries.length;
+    this.entries = [];
+    return n;
+  }
+
+  async touch(id: string) {
+    this.check();
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry) entry.updated_at = new Date();
+    return Boolean(entry);
+  }
+
+  async ping() {
+    this.check();
+  }
+}
