@@ -22,6 +22,8 @@ export interface EventConsumerOptions {
   handle: MessageHandler;
   logger: Logger;
   metrics: ListenerMetrics;
+  /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
+  connectionName?: string;
   heartbeatIntervalInSeconds?: number;
   reconnectTimeInSeconds?: number;
 }
@@ -57,6 +59,7 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
     metrics,
     heartbeatIntervalInSeconds = 5,
     reconnectTimeInSeconds = 1,
+    connectionName = `listener-service ${topology.queue}`,
   } = options;
   const log = logger.child({ component: 'consumer', queue: topology.queue });
   const pending = new Set<Promise<void>>();
@@ -67,6 +70,7 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
   const manager: AmqpConnectionManager = amqp.connect([url], {
     heartbeatIntervalInSeconds,
     reconnectTimeInSeconds,
+    connectionOptions: { clientProperties: { connection_name: connectionName } },
   });
   manager.on('connect', () => log.info('connected to RabbitMQ'));
   manager.on('disconnect', ({ err }) => {

@@ -77,7 +77,9 @@ describe('message handler', () => {
     const outcome = await handlerWith(store)(msg, channel);
 
     assert.deepEqual(outcome, { kind: 'stored', eventId: 'event-1' });
-    assert.deepEqual(calls, [{ entry: { name: 'broker_hit', data: 'x' }, ids: { eventId: 'event-1', requestId: 'req-7' } }]);
+    assert.deepEqual(calls, [
+      { entry: { name: 'broker_hit', data: 'x' }, ids: { eventId: 'event-1', requestId: 'req-7' } },
+    ]);
     assert.deepEqual(acked, [msg]);
     assert.equal(published.length, 0);
   });
@@ -206,7 +208,10 @@ describe('message handler', () => {
     const { store, calls } = fakeStore(badGateway('logger-service', 'is unreachable'));
     const { channel, published } = fakeChannel();
 
-    await handlerWith(store)(message(JSON.stringify({ name: 'log', data: 'z' }), { messageId: undefined }), channel);
+    await handlerWith(store)(
+      message(JSON.stringify({ name: 'log', data: 'z' }), { messageId: undefined }),
+      channel,
+    );
 
     const eventId = calls[0]?.ids.eventId;
     assert.ok(eventId);

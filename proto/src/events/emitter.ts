@@ -44,6 +44,8 @@ export interface EventEmitterOptions {
    * listener has ever run. `null` declares only the exchange.
    */
   queue?: string | null;
+  /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
+  connectionName?: string;
   heartbeatIntervalInSeconds?: number;
   reconnectTimeInSeconds?: number;
 }
@@ -62,6 +64,7 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
     queue = DEFAULT_EVENTS_QUEUE,
     heartbeatIntervalInSeconds = 5,
     reconnectTimeInSeconds = 1,
+    connectionName = 'event-emitter',
   } = options;
   const topology = eventTopology({ exchange: exchangeOption, queue: queue ?? undefined });
   const { exchange } = topology;
@@ -70,6 +73,7 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
   const manager: AmqpConnectionManager = amqp.connect([url], {
     heartbeatIntervalInSeconds,
     reconnectTimeInSeconds,
+    connectionOptions: { clientProperties: { connection_name: connectionName } },
   });
   let lastFailure = 'not connected yet';
   manager.on('connect', () => log.info({ exchange }, 'connected to RabbitMQ'));

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { eventTopology } from '@suite/proto';
+import amqp, { type ChannelModel } from 'amqplib';
+
+const run = promisify(execFile);
+
+export const RABBIT_URL = process.env.RABBIT_URL || 'amqp://guest:guest@127.0.0.1:5672';
+
+export const randomTag = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+/** Polls until `probe` returns true; fails with `describe()` so a timeout says what was missing. */
+export async function waitFor(
+  probe: () => Promise<boolean> | boolean,
+  options: { timeoutMs: number; intervalMs?: number; describe: () => Promise<string> | string },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) {
+      throw new Error(`gave up after ${options.timeoutMs} ms: ${await options.describe()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
+  }
+}
+
+/** A plain amqplib connection for what a test does around the code under test: raw publishes, cleanup. */
+export class RabbitAdmin {
+  private constructor(private readonly connection: ChannelModel) {}
+
+  static async connect(url = RABBIT_URL): Promise<RabbitAdmin> {
+    return new RabbitAdmin(await amqp.connect(url));
+  }
+
+  async publishRaw(exchange: string, routingKey: string, content: Buffer): Promise<void> {
+    const channel = await this.connection.createConfirmChannel();
+    try {
+      channel.publish(exchange, routingKey, content, { persistent: true });
+      await channel.waitForConfirms();
+    } finally {
+      await channel.close();
+    }
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    const channel = await this.connection.createChannel();
+    try {
+      return (await channel.checkQueue(queue)).messageCount;
+    } finally {
+      await channel.close();
+    }
+  }
+
+  async getOne(queue: string) {
+    const channel = await this.connection.createChannel();
+    try {
+      const message = await channel.get(queue, { noAck: true });
+      return message || undefined;
+    } finally {
+      await channel.close();
+    }
+  }
+
+  /** Deletes the test's queues (main, retry, dead) and its exchange. */
+  async deleteTopology(exchange: string, queue: string): Promise<void> {
+    const topology = eventTopology({ exchange, queue });
+    const channel = await this.connection.createChannel();
+    for (const name of [topology.queue, topology.retryQueue, topology.deadQueue])
+      await channel.deleteQueue(name);
+    await channel.deleteExchange(exchange);
+    await channel.close();
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
+
+/**
+ * Forces RabbitMQ to drop the connections whose client-provided name contains `fragment`, as a
+ * broker restart or a network cut would, without disturbing anyone else's connections.
+ */
+export async function closeConnectionsNamed(fragment: string): Promise<number> {
+  // The table output carries pids in the `<node.x.y>` form close_connection accepts (JSON output does not).
+  const { stdout } = await run('rabbitmqctl', ['-s', 'list_connections', 'pid', 'client_properties']);
+  const pids = stdout
+    .split('\n')
+    .filter((line) => line.includes(`{"connection_name","`) && line.includes(fragment))
+    .map((line) => line.split('\t')[0]!);
+  for (const pid of pids) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test']);
+  return pids.length;
+}
