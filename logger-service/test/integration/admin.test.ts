@@ -145,15 +145,13 @@ describe('admin UI', () => {
   test('when filtering by name or request id, then only matching entries are listed', async () => {
     await seed(3, 'alpha');
     await seed(2, 'beta');
-    await mongo.db
-      .collection(LOGS_COLLECTION)
-      .insertOne({
-        name: 'gamma',
-        data: 'traced',
-        request_id: 'trace-1',
-        created_at: new Date(),
-        updated_at: new Date(),
-      });
+    await mongo.db.collection(LOGS_COLLECTION).insertOne({
+      name: 'gamma',
+      data: 'traced',
+      request_id: 'trace-1',
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
     const web = await signedIn();
     assert.match((await web.get('/admin/dashboard?name=beta')).body, /<strong>2<\/strong> matching/);
     const traced = await web.get('/admin/dashboard?request_id=trace-1');

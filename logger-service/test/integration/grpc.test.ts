@@ -57,7 +57,10 @@ describe('gRPC LogService', () => {
 
   test('when data is too long or logEntry missing, then the raw status is INVALID_ARGUMENT with details', async () => {
     const { Client } = loadLogService();
-    const raw = new Client(service.grpcAddress, grpc.credentials.createInsecure()) as grpc.Client & {
+    const raw = new Client(
+      service.grpcAddress,
+      grpc.credentials.createInsecure(),
+    ) as unknown as grpc.Client & {
       WriteLog: (req: unknown, cb: (err: grpc.ServiceError | null, res?: { result: string }) => void) => void;
     };
     const call = (request: unknown) =>

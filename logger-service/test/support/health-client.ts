@@ -13,7 +13,7 @@ export async function checkHealth(address: string, service = ''): Promise<string
     healthService as unknown as grpc.ServiceDefinition,
     'grpc.health.v1.Health',
   );
-  const client = new Client(address, grpc.credentials.createInsecure()) as grpc.Client & {
+  const client = new Client(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     Check: CheckMethod;
   };
   try {
