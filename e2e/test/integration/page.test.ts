@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Suite } from '@suite/launcher';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type LogReader, openLogReader } from '../support/logs.js';
+import { startWholeSuite } from '../support/suite.js';
+
+const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface Click {
+  requestId: string;
+  state: string;
+  text: string;
+  sent: string;
+  received: string;
+}
+
+describe('the test page, end to end', () => {
+  let suite: Suite;
+  let stopSuite: () => Promise<void>;
+  let browser: Browser;
+  let page: Page;
+  let logs: LogReader;
+  const problems: string[] = [];
+  const clicks = new Map<string, Click>();
+
+  before(async () => {
+    ({ suite, stop: stopSuite } = await startWholeSuite());
+    logs = await openLogReader(suite.mongoUrl);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await logs?.close();
+    await stopSuite?.();
+  });
+
+  /** Clicks a button and waits for its Output entry to settle; returns what the panes show. */
+  const click = async (buttonId: string): Promise<Click> => {
+    const before = await page.locator('#output .output-entry').count();
+    await page.click(`#${buttonId}`);
+    await page.waitForFunction(
+      ({ id, count }) => {
+        const entries = document.querySelectorAll(`#output .output-entry[data-button="${id}"]`);
+        const last = entries[entries.length - 1] as HTMLElement | undefined;
+        return (
+          document.querySelectorAll('#output .output-entry').length > count &&
+          last?.dataset.state !== 'pending'
+        );
+      },
+      { id: buttonId, count: before },
+      { timeout: 20_000 },
+    );
+    const entry = page.locator(`#output .output-entry[data-button="${buttonId}"]`).last();
+    const result: Click = {
+      requestId: (await entry.getAttribute('data-request-id')) ?? '',
+      state: (await entry.getAttribute('data-state')) ?? '',
+      text: (await entry.textContent()) ?? '',
+      sent: (await page.locator('#payload').textContent()) ?? '',
+      received: (await page.locator('#received').textContent()) ?? '',
+    };
+    clicks.set(buttonId, result);
+    return result;
+  };
+
+  test('when the page opens, then it shows the six buttons and the three panes, styled by the local Bootstrap', async () => {
+    const stylesheet = page.waitForResponse((r) => r.url().endsWith('/static/bootstrap.min.css'));
+    const response = await page.goto(suite.urls.frontEnd, { waitUntil: 'load' });
+    assert.equal(response?.status(), 200);
+    assert.equal((await stylesheet).status(), 200);
+    assert.match(await page.title(), /Microservices Suite/);
+    for (const id of ['brokerBtn', 'authBrokerBtn', 'logBtn', 'logGBtn', 'logRabbitBtn', 'mailBtn']) {
+      assert.equal(await page.locator(`button#${id}`).isVisible(), true, `button ${id}`);
+    }
+    for (const id of ['output', 'payload', 'received']) {
+      assert.equal(await page.locator(`#${id}`).isVisible(), true, `pane ${id}`);
+    }
+    // Bootstrap's .btn sets a border radius and padding; unstyled buttons would have neither.
+    const buttonStyle = await page.locator('#brokerBtn').evaluate((el) => ({
+      radius: getComputedStyle(el).borderRadius,
+      padding: getComputedStyle(el).paddingLeft,
+    }));
+    assert.notEqual(buttonStyle.radius, '0px');
+    assert.notEqual(buttonStyle.padding, '0px');
+    assert.equal(
+      await page.locator('body').getAttribute('data-broker-url'),
+      suite.urls.broker.replace('127.0.0.1', 'localhost'),
+    );
+  });
+
+  test('when Test Broker is clicked, then the broker answers and a broker_hit entry is stored', async () => {
+    const result = await click('brokerBtn');
+    assert.equal(result.state, 'ok', result.text);
+    assert.match(result.text, /Response from broker service: Hit the broker/);
+    assert.match(result.text, new RegExp(`request id ${result.requestId}`));
+    assert.equal(result.sent, 'empty post request');
+    assert.deepEqual(JSON.parse(result.received), { error: false, message: 'Hit the broker' });
+    const entries = await logs.waitFor({ name: 'broker_hit', request_id: result.requestId });
+    assert.equal(entries.length, 1);
+  });
+
+  test('when Test Auth is clicked, then the admin first name shows and the authentication event is stored', async () => {
+    const result = await click('authBrokerBtn');
+    assert.equal(result.state, 'ok', result.text);
+    assert.match(result.text, /Response from broker service: Authenticated!/);
+    assert.match(result.text, /Authenticated as Admin/);
+    assert.deepEqual(JSON.parse(result.sent), {
+      action: 'auth',
+      auth: { email: 'admin@example.com', password: 'verysecret' },
+    });
+    assert.equal(JSON.parse(result.received).data.first_name, 'Admin');
+    const events = await logs.waitFor({
+      name: 'authentication',
+      request_id: result.requestId,
+      event_id: { $exists: true },
+    });
+    assert.equal(events.length, 1);
+    assert.equal(JSON.parse(events[0]!.data).success, true);
+  });
+
+  const logClicks = [
+    { id: 'logBtn', message: 'logged via rpc', data: 'Some kind of data' },
+    { id: 'logGBtn', message: 'logged via gRPC', data: 'Some kind of gRPC data' },
+    { id: 'logRabbitBtn', message: 'logged via rabbitmq', data: 'Some kind of RabbitMQ data' },
+  ];
+  for (const { id, message, data } of logClicks) {
+    test(`when ${id} is clicked, then "${message}" shows and one entry with that request id is stored`, async () => {
+      const result = await click(id);
+      assert.equal(result.state, 'ok', result.text);
+      assert.match(result.text, new RegExp(`Response from broker service: ${message}`));
+      assert.equal(JSON.parse(result.sent).log.data, data);
+      assert.equal(JSON.parse(result.received).error, false);
+      const entries = await logs.waitFor({ request_id: result.requestId, data });
+      assert.equal(entries.length, 1);
+      if (id === 'logRabbitBtn') assert.equal(entries[0]!.event_id, JSON.parse(result.received).data.eventId);
+    });
+  }
+
+  test('when Test Mail is clicked, then the SMTP catcher receives the mail', async () => {
+    const result = await click('mailBtn');
+    assert.equal(result.state, 'ok', result.text);
+    assert.match(result.text, /Response from broker service: Message sent to me@here\.com/);
+    const mail = await suite.mail!.waitFor(
+      (m) => m.subject === 'Test email' && /me@here\.com/.test(m.to),
+      10_000,
+    );
+    assert.match(mail.text, /Hello world!/);
+    assert.equal(mail.envelope.mailFrom, 'me@example.com');
+  });
+
+  test('when every button was clicked, then each used a fresh request id, the page had no errors, and a screenshot is saved', async () => {
+    const ids = [...clicks.values()].map((c) => c.requestId);
+    assert.equal(ids.length, 6);
+    assert.equal(new Set(ids).size, 6);
+    for (const id of ids)
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(await page.locator('#output .text-danger').count(), 0);
+    assert.deepEqual(problems, []);
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await page.screenshot({ path: `${OUTPUT_DIR}page.png`, fullPage: true });
+  });
+});
