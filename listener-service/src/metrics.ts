@@ -1,7 +1,8 @@
 import type { Registry } from '@suite/toolbox';
 import { Counter, Gauge } from 'prom-client';
 
-export type DeadLetterReason = 'malformed' | 'invalid' | 'rejected' | 'exhausted';
+export const DEAD_LETTER_REASONS = ['malformed', 'invalid', 'rejected', 'exhausted'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 export interface ListenerMetrics {
   consumed: Counter;
@@ -14,7 +15,7 @@ export interface ListenerMetrics {
 /** Registered on the HTTP app's registry so one /metrics shows both HTTP and event traffic. */
 export function createListenerMetrics(registry: Registry): ListenerMetrics {
   const registers = [registry];
-  return {
+  const metrics: ListenerMetrics = {
     consumed: new Counter({
       name: 'listener_events_consumed_total',
       help: 'Messages delivered by RabbitMQ, redeliveries included',
@@ -42,4 +43,7 @@ export function createListenerMetrics(registry: Registry): ListenerMetrics {
       registers,
     }),
   };
+  // Every reason shows up as 0 from the start, so alerts on a rate do not wait for the first dead letter.
+  for (const reason of DEAD_LETTER_REASONS) metrics.deadLettered.inc({ reason }, 0);
+  return metrics;
 }

@@ -1,3 +1,4 @@
+export { recycleConnectionOnChannelLoss } from './events/channel-recovery.js';
 export {
   createEventEmitter,
   type EventEmitter,

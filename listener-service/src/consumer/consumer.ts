@@ -1,4 +1,4 @@
-import { assertEventTopology, type EventTopology } from '@suite/proto';
+import { assertEventTopology, type EventTopology, recycleConnectionOnChannelLoss } from '@suite/proto';
 import type { Logger } from '@suite/toolbox';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
@@ -117,6 +117,15 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
     json: false,
     confirm: true,
     setup: async (ch: ConfirmChannel) => {
+      recycleConnectionOnChannelLoss({
+        manager,
+        channel: ch,
+        logger: log,
+        isClosing: () => stopping,
+        onLost: () => {
+          if (active?.channel === ch) active = undefined;
+        },
+      });
       await assertEventTopology(ch, topology);
       if (stopping) return;
       await ch.prefetch(prefetch);
@@ -132,9 +141,6 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
         },
         { noAck: false },
       );
-      ch.once('close', () => {
-        if (active?.channel === ch) active = undefined;
-      });
       active = { channel: ch, consumerTag };
       log.info({ prefetch, consumerTag }, 'consuming');
       const waiters = consumingWaiters;

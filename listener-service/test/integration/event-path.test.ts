@@ -229,6 +229,22 @@ describe('listener event path against RabbitMQ and the logger', () => {
     assert.equal(await counterValue(listener.metrics.deadLettered), 1);
   });
 
+  test('when its queue is deleted under it, then the listener declares it again and keeps consuming', async (t) => {
+    const f = await fixture(t);
+    const listener = await f.listen();
+    const channel = await admin.channel();
+    await channel.deleteQueue(f.queue);
+    await channel.close();
+
+    await waitFor(async () => listener.consumer.isConsuming() && (await admin.queueExists(f.queue)), {
+      timeoutMs: 10_000,
+      describe: () => 'the listener did not re-declare its queue',
+    });
+    const eventIds = await publishMany(f.emitter, f.tag, 10);
+    await waitUntilStored(f.tag, 10);
+    await assertStoredExactlyOnce(f.tag, eventIds);
+  });
+
   test('when a listener stops mid-stream, then its in-flight events are finished and the rest wait for the next one', async (t) => {
     const f = await fixture(t);
     const eventIds = await publishMany(f.emitter, f.tag, 2000);

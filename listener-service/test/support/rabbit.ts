@@ -43,6 +43,23 @@ export class RabbitAdmin {
     }
   }
 
+  channel() {
+    return this.connection.createChannel();
+  }
+
+  /** checkQueue on a missing queue kills the channel, hence a throw-away one. */
+  async queueExists(queue: string): Promise<boolean> {
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await channel.checkQueue(queue);
+      await channel.close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async messageCount(queue: string): Promise<number> {
     const channel = await this.connection.createChannel();
     try {

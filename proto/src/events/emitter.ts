@@ -11,6 +11,7 @@ import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-conn
 import type { ConfirmChannel } from 'amqplib';
 import { AMQP_REQUEST_ID_HEADER, type LogRoutingKey } from '../names.js';
 import { logEventSchema } from '../schemas.js';
+import { recycleConnectionOnChannelLoss } from './channel-recovery.js';
 import { assertEventExchange, assertEventTopology, DEFAULT_EVENTS_QUEUE, eventTopology } from './topology.js';
 
 export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
@@ -89,10 +90,20 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
   manager.on('unblocked', () => log.info('RabbitMQ unblocked publishing'));
 
   let channelReady = false;
+  let closed = false;
   const channel: ChannelWrapper = manager.createChannel({
     json: false,
     confirm: true,
     setup: async (ch: ConfirmChannel) => {
+      recycleConnectionOnChannelLoss({
+        manager,
+        channel: ch,
+        logger: log,
+        isClosing: () => closed,
+        onLost: () => {
+          channelReady = false;
+        },
+      });
       if (queue === null) await assertEventExchange(ch, exchange);
       else await assertEventTopology(ch, topology);
     },
@@ -110,7 +121,6 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
     log.error({ err: err.message }, 'event channel setup failed');
   });
 
-  let closed = false;
   const isConnected = () => !closed && manager.isConnected() && channelReady;
 
   const busDown = (detail: string, cause?: unknown): AppError =>
