@@ -99,15 +99,16 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
   };
 }
 
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EPIPE|connection closed/;
+
 function mapRpcError(err: unknown, service: string, timeoutMs: number) {
+  const message = err instanceof Error ? err.message : String(err);
+  // Calls failed by a dropped socket arrive as JSON-RPC errors carrying the socket's message.
+  if (UNREACHABLE.test(message)) return badGateway(service, 'is unreachable', err);
   if (err instanceof JSONRPCErrorException) {
     if (err.code === TIMEOUT_CODE) return gatewayTimeout(service, timeoutMs, err);
     if (err.code === -32602) return badRequest(err.message);
     return badGateway(service, `failed: ${err.message}`, err);
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EPIPE|connection closed/.test(message)) {
-    return badGateway(service, 'is unreachable', err);
   }
   return badGateway(service, `failed: ${message}`, err);
 }

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import {
+  badGateway,
+  createHttpApp,
+  createHttpClient,
+  createLogger,
+  finishHttpApp,
+  listen,
+  readJsonBody,
+  sendOk,
+} from '../../src/index.js';
+
+const logger = createLogger('toolbox-test', 'silent');
+
+describe('createHttpApp and the error middleware', () => {
+  let server: http.Server;
+  let base: string;
+  let downstream: http.Server;
+  let seenByDownstream: string | undefined;
+  let failReadiness = false;
+
+  before(async () => {
+    downstream = http.createServer((req, res) => {
+      seenByDownstream = req.headers['x-request-id'] as string | undefined;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const downstreamPort = await listen(downstream, 0, '127.0.0.1');
+    const client = createHttpClient({
+      service: 'downstream-service',
+      baseURL: `http://127.0.0.1:${downstreamPort}`,
+    });
+    const unreachable = createHttpClient({
+      service: 'ghost-service',
+      baseURL: 'http://127.0.0.1:1',
+      timeoutMs: 500,
+    });
+
+    const app = createHttpApp({
+      service: 'demo',
+      logger,
+      bodyLimit: '1kb',
+      readiness: {
+        database: async () => {
+          if (failReadiness) throw new Error('connection refused');
+        },
+      },
+    });
+    const body = z.object({ name: z.string(), count: z.number().int() });
+    app.post('/echo', (req, res) => sendOk(res, 'echoed', readJsonBody(req, body)));
+    app.post('/call-downstream', async (_req, res) => {
+      const answer = await client.get('/anything');
+      sendOk(res, 'called', answer.data);
+    });
+    app.post('/call-ghost', async () => {
+      await unreachable.get('/');
+    });
+    app.post('/fail', () => {
+      throw new Error('secret internal detail');
+    });
+    app.post('/gateway', () => {
+      throw badGateway('mail-service', 'is unreachable');
+    });
+    finishHttpApp(app);
+    server = http.createServer(app);
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    after(() => {
+      client.close();
+      unreachable.close();
+    });
+  });
+
+  after(async () => {
+    await new Promise((r) => server.close(r));
+    await new Promise((r) => downstream.close(r));
+  });
+
+  const post = (
+    path: string,
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ) => fetch(`${base}${path}`, { method: 'POST', body, headers });
+
+  test('when the body is valid, then a 202 envelope carries the data', async () => {
+    const res = await post('/echo', JSON.stringify({ name: 'a', count: 2, extra: true }));
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { error: false, message: 'echoed', data: { name: 'a', count: 2 } });
+  });
+
+  test('when the JSON is malformed, then 400 says so', async () => {
+    const res = await post('/echo', '{"name":');
+    assert.equal(res.status, 400);
+    const json = await res.json();
+    assert.equal(json.error, true);
+    assert.match(json.message, /^malformed JSON/);
+  });
+
+  test('when the content type is not JSON, then 400 names the expected type', async () => {
+    const res = await post('/echo', 'name=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /Content-Type: application\/json/);
+  });
+
+  test('when a field has the wrong type, then 400 names the field', async () => {
+    const res = await post('/echo', JSON.stringify({ name: 'a', count: 'two' }));
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /^count: Expected number, received string/);
+  });
+
+  test('when the body is a JSON array, then 400 asks for an object', async () => {
+    const res = await post('/echo', '[1,2]');
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).message, 'expected a JSON object');
+  });
+
+  test('when the body is over the limit, then 413 states the limit', async () => {
+    const res = await post('/echo', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }));
+    assert.equal(res.status, 413);
+    assert.deepEqual(await res.json(), { error: true, message: 'request body too large (limit 1024 bytes)' });
+  });
+
+  test('when a handler throws an unexpected error, then 500 hides the detail and the stack', async () => {
+    const res = await post('/fail', '{}');
+    assert.equal(res.status, 500);
+    const text = await res.text();
+    assert.deepEqual(JSON.parse(text), { error: true, message: 'internal error' });
+    assert.doesNotMatch(text, /secret|at /);
+  });
+
+  test('when a dependency is named in an AppError, then its status and message come through', async () => {
+    const res = await post('/gateway', '{}');
+    assert.equal(res.status, 502);
+    assert.deepEqual(await res.json(), { error: true, message: 'mail-service is unreachable' });
+  });
+
+  test('when the route does not exist, then 404 is an envelope too', async () => {
+    const res = await fetch(`${base}/nope`);
+    assert.equal(res.status, 404);
+    assert.deepEqual(await res.json(), { error: true, message: 'no route for GET /nope' });
+  });
+
+  test('when a request id is sent, then it is returned and passed to the downstream call', async () => {
+    const res = await post('/call-downstream', '{}', {
+      'content-type': 'application/json',
+      'x-request-id': 'req-123',
+    });
+    assert.equal(res.status, 202);
+    assert.equal(res.headers.get('x-request-id'), 'req-123');
+    assert.equal(seenByDownstream, 'req-123');
+  });
+
+  test('when no request id is sent, then one is created, returned and passed downstream', async () => {
+    const res = await post('/call-downstream', '{}');
+    const id = res.headers.get('x-request-id');
+    assert.match(id ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(seenByDownstream, id);
+  });
+
+  test('when the request id is unsafe, then it is replaced', async () => {
+    const res = await post('/echo', JSON.stringify({ name: 'a', count: 1 }), {
+      'content-type': 'application/json',
+      'x-request-id': '<script>',
+    });
+    assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  test('when a downstream service is unreachable, then 502 names it', async () => {
+    const res = await post('/call-ghost', '{}');
+    assert.equal(res.status, 502);
+    assert.deepEqual(await res.json(), { error: true, message: 'ghost-service is unreachable' });
+  });
+
+  test('when the dependencies answer, then /readyz is 200; when one fails, 503 names it', async () => {
+    let res = await fetch(`${base}/readyz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { error: false, message: 'ready', data: { database: 'ok' } });
+    failReadiness = true;
+    res = await fetch(`${base}/readyz`);
+    assert.equal(res.status, 503);
+    assert.deepEqual(await res.json(), {
+      error: true,
+      message: 'not ready',
+      data: { database: 'connection refused' },
+    });
+    failReadiness = false;
+  });
+
+  test('when requests were served, then /metrics counts them by route and status', async () => {
+    await post('/echo', JSON.stringify({ name: 'a', count: 1 }));
+    const text = await (await fetch(`${base}/metrics`)).text();
+    assert.match(text, /http_requests_total\{method="POST",route="\/echo",status="202",service="demo"\} \d+/);
+    assert.match(text, /http_request_duration_seconds_bucket\{/);
+  });
+
+  test('when /ping is called, then it answers pong', async () => {
+    const res = await fetch(`${base}/ping`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { error: false, message: 'pong' });
+  });
+});

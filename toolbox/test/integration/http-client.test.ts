@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { AppError, createHttpClient, listen } from '../../src/index.js';
+
+describe('createHttpClient', () => {
+  let server: http.Server;
+  let base: string;
+  const sockets = new Set<unknown>();
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/slow') {
+        setTimeout(() => res.end('{}'), 1000);
+        return;
+      }
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"error":true,"message":"invalid credentials"}');
+    });
+    server.on('connection', (socket) => sockets.add(socket));
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  });
+  after(() => new Promise((r) => server.close(r)));
+
+  test('when the peer answers 401, then the status and body are returned as they are', async () => {
+    const client = createHttpClient({ service: 'auth', baseURL: base });
+    const answer = await client.post('/authenticate', { email: 'x' });
+    assert.deepEqual(answer, { status: 401, data: { error: true, message: 'invalid credentials' } });
+    client.close();
+  });
+
+  test('when twenty calls are made one after another, then they share one kept-alive connection', async () => {
+    sockets.clear();
+    const client = createHttpClient({ service: 'auth', baseURL: base });
+    for (let i = 0; i < 20; i++) await client.post('/x', {});
+    assert.equal(sockets.size, 1);
+    client.close();
+  });
+
+  test('when the peer is slower than the timeout, then a 504 names the service', async () => {
+    const client = createHttpClient({ service: 'slow-service', baseURL: base, timeoutMs: 100 });
+    await assert.rejects(client.get('/slow'), (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.status, 504);
+      assert.equal(err.message, 'slow-service did not answer within 100 ms');
+      return true;
+    });
+    client.close();
+  });
+});
