@@ -1,3 +1,4 @@
+import { LOGS_EXCHANGE } from '@suite/proto';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 
@@ -13,6 +14,9 @@ export const configSchema = z.object({
   CORS_ORIGINS: env.list('http://localhost:8081,http://127.0.0.1:8081'),
   DOWNSTREAM_TIMEOUT_MS: env.positiveInt(5000),
   // The listener's shared queue, declared with the exchange so events wait even while no listener runs.
+  // Mail may take a retry inside the mail-service, so it gets longer than the other peers.
+  MAIL_TIMEOUT_MS: env.positiveInt(15_000),
+  EXCHANGE_NAME: z.string().min(1).default(LOGS_EXCHANGE),
   QUEUE_NAME: z.string().min(1).default('logs'),
 });
 export type Config = z.infer<typeof configSchema>;

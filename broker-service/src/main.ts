@@ -19,7 +19,11 @@ runMain(SERVICE, async () => {
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
   const timeoutMs = config.DOWNSTREAM_TIMEOUT_MS;
   const authHttp = createHttpClient({ service: AUTH_SERVICE, baseURL: config.AUTH_SERVICE_URL, timeoutMs });
-  const mailHttp = createHttpClient({ service: MAIL_SERVICE, baseURL: config.MAIL_SERVICE_URL, timeoutMs });
+  const mailHttp = createHttpClient({
+    service: MAIL_SERVICE,
+    baseURL: config.MAIL_SERVICE_URL,
+    timeoutMs: config.MAIL_TIMEOUT_MS,
+  });
   const loggerHttp = createHttpClient({
     service: LOGGER_SERVICE,
     baseURL: config.LOGGER_SERVICE_URL,
@@ -32,6 +36,7 @@ runMain(SERVICE, async () => {
     url: config.RABBIT_URL,
     logger,
     publishTimeoutMs: timeoutMs,
+    exchange: config.EXCHANGE_NAME,
     queue: config.QUEUE_NAME,
   });
 

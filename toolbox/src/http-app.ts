@@ -49,7 +49,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
         'request',
       );
     });
-    runWithRequestId(requestId, next, log);
+    runWithRequestId(requestId, next, log, forwardedFor(req));
   });
 
   app.get('/ping', (_req, res) => {
@@ -81,6 +81,14 @@ export function finishHttpApp(app: Express): Express {
   });
   app.use(errorMiddleware);
   return app;
+}
+
+/** Appends the direct peer to any chain it sent, as a proxy does. */
+function forwardedFor(req: Request): string | undefined {
+  const peer = req.socket.remoteAddress;
+  const chain = req.get('x-forwarded-for');
+  if (!peer) return chain;
+  return chain ? `${chain}, ${peer}` : peer;
 }
 
 interface BodyParserError extends Error {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import { badGateway, gatewayTimeout } from './errors.js';
-import { currentRequestId, REQUEST_ID_HEADER } from './request-context.js';
+import { currentForwardedFor, currentRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
 export interface HttpClientOptions {
   /** Named in errors, e.g. "authentication-service is unreachable". */
@@ -15,6 +15,8 @@ export interface HttpClientOptions {
 export interface HttpResponse<T> {
   status: number;
   data: T;
+  /** Lower-case names, e.g. `retry-after`. */
+  headers: Record<string, string>;
 }
 
 export interface HttpClient {
@@ -55,13 +57,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   instance.interceptors.request.use((config) => {
     const requestId = currentRequestId();
     if (requestId) config.headers.set(REQUEST_ID_HEADER, requestId);
+    const forwardedFor = currentForwardedFor();
+    if (forwardedFor) config.headers.set('x-forwarded-for', forwardedFor);
     return config;
   });
 
   const send = async <T>(method: 'get' | 'post', path: string, body?: unknown): Promise<HttpResponse<T>> => {
     try {
       const response = await instance.request<T>({ method, url: path, data: body });
-      return { status: response.status, data: response.data };
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+      }
+      return { status: response.status, data: response.data, headers };
     } catch (error) {
       if (isAxiosError(error) && error.code && TIMED_OUT.has(error.code)) {
         throw gatewayTimeout(service, timeoutMs, error);

@@ -30,6 +30,7 @@ export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type HttpMetrics, type Registry } from './metrics.js';
 export {
   acceptOrCreateRequestId,
+  currentForwardedFor,
   currentLogger,
   currentRequestId,
   REQUEST_ID_HEADER,

@@ -7,13 +7,24 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 export interface RequestContext {
   requestId: string;
   logger?: Logger;
+  /** The caller's address chain, passed on as X-Forwarded-For so peers see the real client. */
+  forwardedFor?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
 /** Runs `fn` with a request id that every downstream client picks up without it being passed by hand. */
-export function runWithRequestId<T>(requestId: string, fn: () => T, logger?: Logger): T {
-  return storage.run({ requestId, logger }, fn);
+export function runWithRequestId<T>(
+  requestId: string,
+  fn: () => T,
+  logger?: Logger,
+  forwardedFor?: string,
+): T {
+  return storage.run({ requestId, logger, forwardedFor }, fn);
+}
+
+export function currentForwardedFor(): string | undefined {
+  return storage.getStore()?.forwardedFor;
 }
 
 export function currentRequestId(): string | undefined {

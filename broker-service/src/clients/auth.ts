@@ -45,11 +45,10 @@ export function createAuthClient(http: HttpClient): AuthClient {
   };
 }
 
-/** The Retry-After header when the client exposes headers, else the seconds the envelope carries. */
+/** The Retry-After header, else the seconds the envelope carries. */
 function retryAfter(response: HttpResponse<unknown>): string | undefined {
-  const headers = (response as { headers?: Record<string, unknown> }).headers;
-  const header = headers?.['retry-after'];
-  if (typeof header === 'string' && header !== '') return header;
+  const header = response.headers['retry-after'];
+  if (header) return header;
   const seconds = isEnvelope(response.data)
     ? (response.data.data as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds
     : undefined;

@@ -13,17 +13,21 @@ export interface Call {
   body: unknown;
 }
 
+type ScriptedAnswer = Omit<HttpResponse<unknown>, 'headers'> & { headers?: Record<string, string> };
+
 /** An HttpClient whose answers a test scripts; records what it was asked. */
-export function scriptedHttp(answer: (path: string, body: unknown) => Promise<HttpResponse<unknown>>) {
+export function scriptedHttp(answer: (path: string, body: unknown) => Promise<ScriptedAnswer>) {
   const calls: Call[] = [];
+  const respond = async <T>(path: string, body: unknown) =>
+    ({ headers: {}, ...(await answer(path, body)) }) as HttpResponse<T>;
   const client: HttpClient = {
     async post<T>(path: string, body: unknown) {
       calls.push({ path, body });
-      return (await answer(path, body)) as HttpResponse<T>;
+      return respond<T>(path, body);
     },
     async get<T>(path: string) {
       calls.push({ path, body: undefined });
-      return (await answer(path, undefined)) as HttpResponse<T>;
+      return respond<T>(path, undefined);
     },
     close() {},
   };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
-import amqp from 'amqplib';
 import { type Document, type Filter, MongoClient } from 'mongodb';
 
 /** Every service except the front-end: the broker and all its real peers. */
@@ -19,17 +18,16 @@ export interface BrokerSuite {
 }
 
 /**
- * Starts the broker and its peers. The broker and the listener share a queue named for this run, so
- * the broker's events never pile up in the `logs` queue a developer's `make run` consumes.
+ * Starts the broker and its peers. The launcher gives the run its own exchange and queue, so the
+ * broker's events never reach the `logs` queue a developer's `make run` consumes.
  */
 export async function startBrokerSuite(brokerEnv: Record<string, string> = {}): Promise<BrokerSuite> {
-  const queue = `logs_broker_test_${randomBytes(4).toString('hex')}`;
   const suite = await startSuite({
     services: BROKER_AND_PEERS,
     env: { LOG_LEVEL: 'warn' },
     serviceEnv: {
-      'listener-service': { QUEUE_NAME: queue, RETRY_BASE_MS: '200' },
-      'broker-service': { QUEUE_NAME: queue, ...brokerEnv },
+      'listener-service': { RETRY_BASE_MS: '200' },
+      'broker-service': brokerEnv,
     },
   });
   const mongo = new MongoClient(suite.mongoUrl);
@@ -40,20 +38,8 @@ export async function startBrokerSuite(brokerEnv: Record<string, string> = {}): 
     async stop() {
       await mongo.close();
       await suite.stop();
-      await deleteQueues(suite.rabbitUrl, [queue, `${queue}.retry`, `${queue}.dead`]);
     },
   };
-}
-
-async function deleteQueues(rabbitUrl: string, names: string[]): Promise<void> {
-  const connection = await amqp.connect(rabbitUrl);
-  try {
-    const channel = await connection.createChannel();
-    for (const name of names) await channel.deleteQueue(name);
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
 }
 
 export interface StoredLog {

@@ -50,10 +50,13 @@ export interface Suite {
   mongoUrl: string;
   rabbitUrl: string;
   queueName: string;
+  exchangeName: string;
   mail: MailCatcher | undefined;
   mailViewerUrl: string | undefined;
   startService(name: ServiceName): Promise<void>;
   stopService(name: ServiceName): Promise<void>;
+  /** The service's process id while it runs (undefined when stopped). */
+  pid(name: ServiceName): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -82,7 +85,9 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     { name: 'RabbitMQ', url: rabbitUrl, defaultPort: 5672 },
   ]);
   const databaseUrl = ephemeral ? withDatabase(configuredDatabase, `suite_${suffix}`) : configuredDatabase;
+  // A run of the tests gets its own exchange and queue, so its events never reach a real listener's queue.
   const queueName = ephemeral ? `logs_${suffix}` : 'logs';
+  const exchangeName = ephemeral ? `logs_topic_${suffix}` : 'logs_topic';
 
   const cleanups: Array<() => Promise<unknown>> = [];
   let mongoUrl = source.MONGO_URL;
@@ -118,6 +123,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     mailHost,
     mailPort,
     queueName,
+    exchangeName,
   };
   const colour = options.colour ?? (output === 'prefixed' && process.stdout.isTTY === true);
   const processes = new Map<ServiceName, ServiceProcess>();
@@ -145,7 +151,9 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     const problems: unknown[] = [];
     if (ephemeral) {
       if (names.includes('authentication-service')) cleanups.push(() => dropDatabase(databaseUrl));
-      if (names.includes('listener-service')) cleanups.push(() => deleteQueues(rabbitUrl, queueName));
+      if (names.includes('listener-service') || names.includes('broker-service')) {
+        cleanups.push(() => deleteQueues(rabbitUrl, queueName, exchangeName));
+      }
     }
     for (const cleanup of cleanups) await cleanup().catch((err) => problems.push(err));
     if (problems.length > 0) throw new AggregateError(problems, 'suite cleanup failed');
@@ -179,10 +187,12 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     mongoUrl,
     rabbitUrl,
     queueName,
+    exchangeName,
     mail,
     mailViewerUrl: mail?.webUrl,
     startService: (name) => service(name).start(),
     stopService: (name) => service(name).stop(),
+    pid: (name) => service(name).pid,
     stop,
   };
 }

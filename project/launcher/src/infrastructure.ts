@@ -45,12 +45,13 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Removes a throw-away listener queue and the retry and dead-letter queues derived from it. */
-export async function deleteQueues(rabbitUrl: string, queue: string): Promise<void> {
+/** Removes a throw-away queue, the retry and dead-letter queues derived from it, and its exchange. */
+export async function deleteQueues(rabbitUrl: string, queue: string, exchange: string): Promise<void> {
   const connection = await amqp.connect(rabbitUrl);
   try {
     const channel = await connection.createChannel();
     for (const name of [queue, `${queue}.retry`, `${queue}.dead`]) await channel.deleteQueue(name);
+    await channel.deleteExchange(exchange);
     await channel.close();
   } finally {
     await connection.close();

@@ -29,6 +29,11 @@ export class ServiceProcess {
     return this.options.name;
   }
 
+  /** The child's process id while it runs, e.g. to sample its memory from /proc. */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }

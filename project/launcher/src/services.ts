@@ -50,6 +50,7 @@ export interface Wiring {
   mailHost: string;
   mailPort: number;
   queueName: string;
+  exchangeName: string;
 }
 
 /** Each service's environment, derived from one port plan so every peer address agrees. */
@@ -85,6 +86,7 @@ export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string>
         LOGGER_RPC_ADDR: `${w.host}:${ports.loggerRpc}`,
         LOGGER_GRPC_ADDR: `${w.host}:${ports.loggerGrpc}`,
         QUEUE_NAME: w.queueName,
+        EXCHANGE_NAME: w.exchangeName,
       };
     case 'broker-service':
       return {
@@ -95,6 +97,8 @@ export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string>
         LOGGER_RPC_ADDR: `${w.host}:${ports.loggerRpc}`,
         LOGGER_GRPC_ADDR: `${w.host}:${ports.loggerGrpc}`,
         RABBIT_URL: w.rabbitUrl,
+        QUEUE_NAME: w.queueName,
+        EXCHANGE_NAME: w.exchangeName,
         // The page may be opened as localhost or 127.0.0.1; both are the same front-end.
         CORS_ORIGINS: `http://localhost:${ports.frontEnd},http://127.0.0.1:${ports.frontEnd}`,
       };

@@ -20,11 +20,13 @@ describe('createHttpApp and the error middleware', () => {
   let base: string;
   let downstream: http.Server;
   let seenByDownstream: string | undefined;
+  let forwardedToDownstream: string | undefined;
   let failReadiness = false;
 
   before(async () => {
     downstream = http.createServer((req, res) => {
       seenByDownstream = req.headers['x-request-id'] as string | undefined;
+      forwardedToDownstream = req.headers['x-forwarded-for'] as string | undefined;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     const downstreamPort = await listen(downstream, 0, '127.0.0.1');
@@ -149,6 +151,16 @@ describe('createHttpApp and the error middleware', () => {
     assert.equal(res.status, 202);
     assert.equal(res.headers.get('x-request-id'), 'req-123');
     assert.equal(seenByDownstream, 'req-123');
+  });
+
+  test('when a call goes downstream, then the caller address chain is passed on as X-Forwarded-For', async () => {
+    await post('/call-downstream', '{}', {
+      'content-type': 'application/json',
+      'x-forwarded-for': '203.0.113.9',
+    });
+    assert.equal(forwardedToDownstream, '203.0.113.9, 127.0.0.1');
+    await post('/call-downstream', '{}');
+    assert.equal(forwardedToDownstream, '127.0.0.1');
   });
 
   test('when no request id is sent, then one is created, returned and passed downstream', async () => {

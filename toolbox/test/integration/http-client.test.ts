@@ -15,7 +15,7 @@ describe('createHttpClient', () => {
         return;
       }
       res
-        .writeHead(401, { 'content-type': 'application/json' })
+        .writeHead(401, { 'content-type': 'application/json', 'Retry-After': '7' })
         .end('{"error":true,"message":"invalid credentials"}');
     });
     server.on('connection', (socket) => sockets.add(socket));
@@ -23,10 +23,12 @@ describe('createHttpClient', () => {
   });
   after(() => new Promise((r) => server.close(r)));
 
-  test('when the peer answers 401, then the status and body are returned as they are', async () => {
+  test('when the peer answers 401, then the status, body and headers are returned as they are', async () => {
     const client = createHttpClient({ service: 'auth', baseURL: base });
     const answer = await client.post('/authenticate', { email: 'x' });
-    assert.deepEqual(answer, { status: 401, data: { error: true, message: 'invalid credentials' } });
+    assert.equal(answer.status, 401);
+    assert.deepEqual(answer.data, { error: true, message: 'invalid credentials' });
+    assert.equal(answer.headers['retry-after'], '7');
     client.close();
   });
 

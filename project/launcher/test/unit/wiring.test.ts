@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatLogLine } from '../../src/log-format.js';
+import { FIXED_PORTS, readyUrl, SERVICE_NAMES, serviceEnv, type Wiring } from '../../src/services.js';
+
+const wiring: Wiring = {
+  ports: { ...FIXED_PORTS },
+  host: '127.0.0.1',
+  databaseUrl: 'postgres://postgres:password@127.0.0.1:5432/users',
+  mongoUrl: 'mongodb://127.0.0.1:27017/logs',
+  rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
+  mailHost: '127.0.0.1',
+  mailPort: 1025,
+  queueName: 'logs',
+  exchangeName: 'logs_topic',
+};
+
+describe('service wiring', () => {
+  test('when the fixed plan is used, then every peer address matches the ports of DESIGN.md', () => {
+    const broker = serviceEnv('broker-service', wiring);
+    assert.equal(broker.PORT, '8080');
+    assert.equal(broker.AUTH_SERVICE_URL, 'http://127.0.0.1:8083');
+    assert.equal(broker.MAIL_SERVICE_URL, 'http://127.0.0.1:8084');
+    assert.equal(broker.LOGGER_SERVICE_URL, 'http://127.0.0.1:8082');
+    assert.equal(broker.LOGGER_RPC_ADDR, '127.0.0.1:5001');
+    assert.equal(broker.LOGGER_GRPC_ADDR, '127.0.0.1:50001');
+    assert.equal(broker.CORS_ORIGINS, 'http://localhost:8081,http://127.0.0.1:8081');
+    assert.equal(serviceEnv('front-end', wiring).BROKER_URL, 'http://localhost:8080');
+    const listener = serviceEnv('listener-service', wiring);
+    assert.equal(listener.PORT, '8085');
+    assert.equal(listener.LOGGER_RPC_ADDR, broker.LOGGER_RPC_ADDR);
+    assert.equal(listener.QUEUE_NAME, broker.QUEUE_NAME);
+    assert.equal(listener.EXCHANGE_NAME, broker.EXCHANGE_NAME);
+    const logger = serviceEnv('logger-service', wiring);
+    assert.deepEqual([logger.PORT, logger.RPC_PORT, logger.GRPC_PORT], ['8082', '5001', '50001']);
+  });
+
+  test('when each service is wired, then its environment passes its own configuration schema', async () => {
+    for (const name of SERVICE_NAMES) {
+      const { readConfig } = await import(`../../../../${name}/src/config.ts`);
+      assert.doesNotThrow(
+        () => readConfig(serviceEnv(name, wiring)),
+        `${name} rejects the launcher's environment`,
+      );
+    }
+  });
+
+  test('when readiness is polled, then each service is asked on its own port', () => {
+    assert.equal(readyUrl('listener-service', wiring), 'http://127.0.0.1:8085/readyz');
+    assert.equal(readyUrl('front-end', wiring), 'http://127.0.0.1:8081/readyz');
+  });
+});
+
+describe('log lines', () => {
+  test('when a pino line arrives, then it becomes one short human line with its extra fields', () => {
+    const line = JSON.stringify({
+      level: 40,
+      time: Date.UTC(2026, 0, 1, 12, 0, 0),
+      msg: 'waiting',
+      pid: 1,
+      dependency: 'db',
+    });
+    assert.equal(formatLogLine(line, false), '12:00:00.000 WARN waiting dependency=db');
+  });
+
+  test('when a line is not JSON, then it passes through untouched', () => {
+    assert.equal(formatLogLine('plain text {', false), 'plain text {');
+    assert.equal(formatLogLine('{not json', false), '{not json');
+  });
+});
