@@ -1,0 +1,111 @@
+/** What one run measures and for how long; `--quick` shrinks everything for a smoke run. */
+export interface BenchOptions {
+  quick: boolean;
+  connections: number;
+  /** Seconds of measured load per path and per ceiling. */
+  durationSeconds: number;
+  /** Seconds of unmeasured load before each measurement, so JIT and connection pools are warm. */
+  warmupSeconds: number;
+  /** Events published through the emitter for the event path. */
+  events: number;
+  /** Messages for RabbitMQ's own publish/deliver ceiling. */
+  rabbitMessages: number;
+  /** Only these paths (ids), or all when empty. */
+  only: string[];
+  resultsDir: string;
+}
+
+export const DEFAULTS: BenchOptions = {
+  quick: false,
+  connections: 50,
+  durationSeconds: 8,
+  warmupSeconds: 1,
+  events: 20_000,
+  rabbitMessages: 20_000,
+  only: [],
+  resultsDir: 'results',
+};
+
+const QUICK: Partial<BenchOptions> = {
+  quick: true,
+  durationSeconds: 1.5,
+  warmupSeconds: 0.5,
+  events: 3_000,
+  rabbitMessages: 5_000,
+};
+
+export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warmup <s>] [--connections <n>]
+                        [--events <n>] [--rabbit-messages <n>] [--only <id,id,...>] [--results <dir>]
+  --quick            smoke run (~30 s): short durations, fewer events
+  --duration         seconds of measured load per path (default ${DEFAULTS.durationSeconds})
+  --warmup           seconds of unmeasured load before each path (default ${DEFAULTS.warmupSeconds})
+  --connections      concurrent connections of the load generator (default ${DEFAULTS.connections})
+  --events           events for the event path (default ${DEFAULTS.events})
+  --rabbit-messages  messages for RabbitMQ's own ceiling (default ${DEFAULTS.rabbitMessages})
+  --only             comma-separated path ids to run (see bench/README.md)
+  --results          directory for the result files (default bench/results)`;
+
+export class UsageError extends Error {}
+
+function positive(flag: string, value: string | undefined, integer: boolean): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(
+      `${flag} needs a positive ${integer ? 'integer' : 'number'}, got ${value ?? 'nothing'}`,
+    );
+  }
+  return n;
+}
+
+/** Parses the CLI flags; `--quick` applies first so explicit flags still override it. */
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, ...(argv.includes('--quick') ? QUICK : {}) };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] =
+      flag.startsWith('--') && flag.includes('=') ? flag.split('=', 2) : [flag, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (name) {
+      case '--quick':
+        break;
+      case '--duration':
+        options.durationSeconds = positive(name, value(), false);
+        break;
+      case '--warmup': {
+        const v = value();
+        options.warmupSeconds = v === '0' ? 0 : positive(name, v, false);
+        break;
+      }
+      case '--connections':
+        options.connections = positive(name, value(), true);
+        break;
+      case '--events':
+        options.events = positive(name, value(), true);
+        break;
+      case '--rabbit-messages':
+        options.rabbitMessages = positive(name, value(), true);
+        break;
+      case '--only': {
+        const v = value();
+        if (!v) throw new UsageError('--only needs a comma-separated list of path ids');
+        options.only = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      }
+      case '--results': {
+        const v = value();
+        if (!v) throw new UsageError('--results needs a directory');
+        options.resultsDir = v;
+        break;
+      }
+      case '--help':
+      case '-h':
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown argument ${flag}\n${USAGE}`);
+    }
+  }
+  return options;
+}

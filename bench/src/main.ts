@@ -1,0 +1,177 @@
+import os from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
+import { type BenchOptions, parseArgs, UsageError } from './args.js';
+import { measureBcryptAlone, measureCeiling } from './ceilings.js';
+import { measureEventPath, measureRabbitCeiling, purgeQueue } from './event-path.js';
+import { runLoad } from './load.js';
+import { BCRYPT_COST, SEED_USER, selectPaths } from './paths.js';
+import { killChildren } from './processes.js';
+import {
+  type BenchReport,
+  evaluateTargets,
+  type PathRow,
+  resultsTable,
+  verdictTable,
+  writeResults,
+} from './report.js';
+import { RssSampler } from './rss.js';
+
+const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
+const EVENT_TARGET_PER_SECOND = 8000;
+const RSS_LIMIT_MB = 150;
+
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+let suite: Suite | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops the load generator, the reference servers and the suite (services, stand-ins, throw-away data). */
+function stopEverything(): Promise<void> {
+  stopping ??= (async () => {
+    killChildren();
+    await suite
+      ?.stop()
+      .catch((err: unknown) => say(`suite cleanup: ${err instanceof Error ? err.message : err}`));
+  })();
+  return stopping;
+}
+
+async function bench(options: BenchOptions): Promise<BenchReport> {
+  const started = performance.now();
+  const paths = selectPaths(options.only);
+  const load = {
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+  };
+
+  say('starting the suite (ephemeral ports, LOG_LEVEL=warn)');
+  suite = await startSuite({
+    ports: 'ephemeral',
+    env: { LOG_LEVEL: 'warn' },
+    serviceEnv: {
+      'authentication-service': {
+        BCRYPT_COST: String(BCRYPT_COST),
+        SEED_EMAIL: SEED_USER.email,
+        SEED_PASSWORD: SEED_USER.password,
+      },
+      'listener-service': { PREFETCH: '100' },
+    },
+  });
+  const running = suite;
+  // Table columns, busiest first.
+  const columns: Array<[string, ServiceName]> = [
+    ['broker', 'broker-service'],
+    ['auth', 'authentication-service'],
+    ['logger', 'logger-service'],
+    ['mail', 'mail-service'],
+    ['listener', 'listener-service'],
+    ['front-end', 'front-end'],
+  ];
+  const sampler = new RssSampler(() =>
+    Object.fromEntries(columns.map(([column, name]) => [column, running.pid(name)])),
+  );
+
+  say(`ceiling: bare node:http (${load.durationSeconds} s)`);
+  const http = await measureCeiling('http', load);
+  say(`ceiling: Express 5 (${load.durationSeconds} s)`);
+  const express = await measureCeiling('express', load);
+  let bcrypt: BenchReport['bcrypt'];
+  if (paths.some((p) => p.target.kind === 'bcrypt')) {
+    say(`ceiling: bcrypt.compare alone, cost ${BCRYPT_COST}, ${options.connections} at once`);
+    bcrypt = await measureBcryptAlone(BCRYPT_COST, options.connections, Math.max(2, load.durationSeconds));
+  }
+
+  // The broker's events would otherwise be drained by listener, logger and MongoDB stand-in while the
+  // next path runs, stealing CPU from it; the event path below measures that drain on its own.
+  await running.stopService('listener-service');
+  const rows: PathRow[] = [];
+  for (const path of paths) {
+    say(`path: ${path.label} (${load.durationSeconds} s)`);
+    sampler.start();
+    const result = await runLoad({
+      url: `${running.urls.broker}${path.path}`,
+      method: path.method,
+      body: path.body,
+      ...load,
+    });
+    rows.push({ id: path.id, label: path.label, load: result, rssMb: sampler.stop(), target: path.target });
+  }
+
+  let rabbit: BenchReport['rabbit'];
+  let eventPath: BenchReport['eventPath'];
+  if (options.only.length === 0) {
+    const purged = await purgeQueue(running.rabbitUrl, running.queueName);
+    say(`dropped ${purged} events the broker paths left in the queue`);
+    say(`ceiling: RabbitMQ confirm-publish and deliver, ${options.rabbitMessages} messages`);
+    rabbit = await measureRabbitCeiling(running.rabbitUrl, options.rabbitMessages);
+
+    await running.startService('listener-service');
+    say(`event path: ${options.events} events, publish → stored`);
+    sampler.start();
+    const result = await measureEventPath({
+      rabbitUrl: running.rabbitUrl,
+      exchange: running.exchangeName,
+      queue: running.queueName,
+      listenerUrl: running.urls.listener,
+      events: options.events,
+      timeoutMs: options.quick ? 30_000 : 60_000,
+    });
+    eventPath = { ...result, rssMb: sampler.stop(), target: EVENT_TARGET_PER_SECOND };
+  }
+
+  const cpus = os.cpus();
+  return {
+    machine: {
+      cores: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      platform: `${os.type()} ${os.release()} ${os.arch()}`,
+      date: new Date().toISOString(),
+    },
+    settings: { ...load, bcryptCost: BCRYPT_COST, quick: options.quick },
+    ceilings: { http, express },
+    bcrypt,
+    paths: rows,
+    eventPath,
+    rabbit,
+    services: columns.map(([column]) => column),
+    rssLimitMb: RSS_LIMIT_MB,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function main() {
+  let options: BenchOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping everything`);
+      void stopEverything().finally(() => process.exit(130));
+    });
+  }
+  try {
+    const report = await bench(options);
+    await stopEverything();
+    const dir = isAbsolute(options.resultsDir) ? options.resultsDir : resolve(BENCH_DIR, options.resultsDir);
+    const files = writeResults(dir, report);
+    process.stdout.write(`\n${resultsTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n`);
+    say(`results: ${files.markdown}, ${files.json}, ${files.latest}`);
+  } catch (err) {
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await stopEverything();
+    process.exitCode = 1;
+  }
+}
+
+await main();

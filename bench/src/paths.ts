@@ -1,0 +1,94 @@
+/** How a measured figure is judged against the issue's targets. */
+export type Target =
+  | { kind: 'ratio'; ofExpress: number; p99BelowMs?: number }
+  | { kind: 'rate'; atLeastPerSecond: number }
+  | { kind: 'bcrypt'; fraction: number };
+
+export interface BrokerPath {
+  id: string;
+  label: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  target: Target;
+}
+
+const logEntry = (via: string) => ({ name: 'bench', data: `benchmark entry via ${via}` });
+
+/** The seed user of authentication-service; the right password, so the failure throttle never counts. */
+export const SEED_USER = { email: 'admin@example.com', password: 'verysecret' };
+export const BCRYPT_COST = 10;
+
+export const BROKER_PATHS: readonly BrokerPath[] = [
+  {
+    id: 'hit',
+    label: 'POST / (broker_hit, confirmed)',
+    method: 'POST',
+    path: '/',
+    target: { kind: 'ratio', ofExpress: 0.6 },
+  },
+  {
+    id: 'auth',
+    label: 'auth',
+    method: 'POST',
+    path: '/handle',
+    body: { action: 'auth', auth: SEED_USER },
+    target: { kind: 'bcrypt', fraction: 0.9 },
+  },
+  ...(['rpc', 'grpc', 'http'] as const).map(
+    (via): BrokerPath => ({
+      id: `log-${via}`,
+      label: `log via ${via}`,
+      method: 'POST',
+      path: '/handle',
+      body: { action: 'log', via, log: logEntry(via) },
+      target: { kind: 'ratio', ofExpress: 0.4, p99BelowMs: 25 },
+    }),
+  ),
+  {
+    id: 'log-rabbitmq',
+    label: 'log via rabbitmq',
+    method: 'POST',
+    path: '/handle',
+    body: { action: 'log', via: 'rabbitmq', log: logEntry('rabbitmq') },
+    target: { kind: 'ratio', ofExpress: 0.5 },
+  },
+  {
+    id: 'log-grpc-route',
+    label: 'POST /log-grpc',
+    method: 'POST',
+    path: '/log-grpc',
+    body: { log: logEntry('the gRPC route') },
+    target: { kind: 'ratio', ofExpress: 0.4, p99BelowMs: 25 },
+  },
+  {
+    id: 'mail',
+    label: 'mail',
+    method: 'POST',
+    path: '/handle',
+    body: {
+      action: 'mail',
+      mail: {
+        from: 'bench@example.com',
+        to: 'inbox@example.com',
+        subject: 'Benchmark',
+        message: 'Hello from the benchmark',
+      },
+    },
+    target: { kind: 'rate', atLeastPerSecond: 1000 },
+  },
+];
+
+/** The ceilings get a body of the same shape and size as the log paths. */
+export const CEILING_BODY = { action: 'log', via: 'rpc', log: logEntry('rpc') };
+
+export function selectPaths(only: readonly string[]): BrokerPath[] {
+  if (only.length === 0) return [...BROKER_PATHS];
+  const unknown = only.filter((id) => !BROKER_PATHS.some((p) => p.id === id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown path id(s) ${unknown.join(', ')}; known: ${BROKER_PATHS.map((p) => p.id).join(', ')}`,
+    );
+  }
+  return BROKER_PATHS.filter((p) => only.includes(p.id));
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULTS, parseArgs, UsageError } from '../../src/args.js';
+import { selectPaths } from '../../src/paths.js';
+
+describe('parseArgs', () => {
+  test('when no flags are given, then the defaults apply', () => {
+    assert.deepEqual(parseArgs([]), DEFAULTS);
+  });
+
+  test('when --quick is given, then durations and event counts shrink', () => {
+    const options = parseArgs(['--quick']);
+    assert.equal(options.quick, true);
+    assert.ok(options.durationSeconds < DEFAULTS.durationSeconds);
+    assert.ok(options.events < DEFAULTS.events);
+    assert.equal(options.connections, 50);
+  });
+
+  test('when --quick comes with explicit flags, then the explicit values win wherever they are', () => {
+    const options = parseArgs(['--duration', '3', '--quick', '--events=500', '--only', 'hit, log-rpc']);
+    assert.equal(options.durationSeconds, 3);
+    assert.equal(options.events, 500);
+    assert.deepEqual(options.only, ['hit', 'log-rpc']);
+  });
+
+  test('when a number is malformed or a flag unknown, then a usage error names it', () => {
+    assert.throws(
+      () => parseArgs(['--connections', '2.5']),
+      (err) => err instanceof UsageError && /--connections/.test(err.message),
+    );
+    assert.throws(() => parseArgs(['--duration']), UsageError);
+    assert.throws(
+      () => parseArgs(['--fast']),
+      (err) => err instanceof UsageError && /--fast/.test(err.message),
+    );
+  });
+
+  test('when --warmup is 0, then warm-up is off', () => {
+    assert.equal(parseArgs(['--warmup', '0']).warmupSeconds, 0);
+  });
+});
+
+describe('selectPaths', () => {
+  test('when an unknown id is asked for, then the error lists the known ones', () => {
+    assert.throws(() => selectPaths(['nope']), /known: hit, auth/);
+  });
+});

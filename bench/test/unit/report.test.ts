@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { readCounter } from '../../src/event-path.js';
+import { autocannonArgs, parseAutocannonOutput } from '../../src/load.js';
+import {
+  type BenchReport,
+  evaluateTargets,
+  fileStamp,
+  formatRatio,
+  peakRss,
+  ratio,
+  renderTable,
+  resultsTable,
+} from '../../src/report.js';
+import { parseProcStatus } from '../../src/rss.js';
+
+const load = (requestsPerSecond: number, extra: Partial<BenchReport['ceilings']['http']> = {}) => ({
+  requestsPerSecond,
+  total: requestsPerSecond * 5,
+  p50Ms: 5,
+  p99Ms: 20,
+  non2xx: 0,
+  socketErrors: 0,
+  errors: 0,
+  ...extra,
+});
+
+function report(): BenchReport {
+  return {
+    machine: {
+      cores: 2,
+      cpuModel: 'cpu',
+      node: 'v20.20.2',
+      platform: 'Linux',
+      date: '2026-11-25T10:22:33.123Z',
+    },
+    settings: { connections: 50, durationSeconds: 5, warmupSeconds: 1, bcryptCost: 10, quick: false },
+    ceilings: { http: load(40_000), express: load(5_000) },
+    bcrypt: { cost: 10, concurrency: 50, completed: 180, perSecond: 36 },
+    paths: [
+      {
+        id: 'hit',
+        label: 'POST /',
+        load: load(3_100),
+        rssMb: { broker: 90 },
+        target: { kind: 'ratio', ofExpress: 0.6 },
+      },
+      {
+        id: 'log-rpc',
+        label: 'log via rpc',
+        load: load(2_500, { p99Ms: 30 }),
+        rssMb: { broker: 120, logger: 160 },
+        target: { kind: 'ratio', ofExpress: 0.4, p99BelowMs: 25 },
+      },
+      { id: 'auth', label: 'auth', load: load(33), rssMb: {}, target: { kind: 'bcrypt', fraction: 0.9 } },
+      {
+        id: 'mail',
+        label: 'mail',
+        load: load(1_200, { non2xx: 3, errors: 3 }),
+        rssMb: {},
+        target: { kind: 'rate', atLeastPerSecond: 1000 },
+      },
+    ],
+    eventPath: {
+      events: 1000,
+      storedPerSecond: 9000,
+      confirmedPerSecond: 15000,
+      seconds: 0.11,
+      rssMb: { listener: 80 },
+      target: 8000,
+    },
+    services: ['broker', 'logger', 'listener'],
+    rssLimitMb: 150,
+    totalSeconds: 100,
+  };
+}
+
+describe('ratios and targets', () => {
+  test('when a ceiling is zero, then the ratio is zero rather than infinite', () => {
+    assert.equal(ratio(10, 0), 0);
+    assert.equal(formatRatio(ratio(3_100, 5_000)), '62%');
+  });
+
+  test('when targets are judged, then ratio, p99, errors and RSS all count', () => {
+    const verdicts = Object.fromEntries(evaluateTargets(report()).map((v) => [v.what, v.met]));
+    assert.equal(verdicts['POST /'], true, '62% of Express meets 60%');
+    assert.equal(verdicts['log via rpc'], false, 'p99 30 ms misses 25 ms although 50% meets 40%');
+    assert.equal(verdicts.auth, true, '33/s is 92% of bcrypt alone');
+    assert.equal(verdicts.mail, false, 'errors fail a path even above its rate');
+    assert.equal(verdicts['event path (publish → stored)'], true);
+    assert.equal(verdicts['logger peak RSS'], false);
+    assert.equal(verdicts['broker peak RSS'], true);
+  });
+
+  test('when peaks are taken, then each service keeps its highest window', () => {
+    assert.deepEqual(peakRss(report()), { broker: 120, logger: 160, listener: 80 });
+  });
+});
+
+describe('rendering', () => {
+  test('when a table is rendered, then columns line up and numbers align right', () => {
+    const table = renderTable(
+      ['name', 'n'],
+      [
+        ['a', '1'],
+        ['long name', '100'],
+      ],
+      [false, true],
+    );
+    assert.equal(
+      table,
+      ['| name      |   n |', '| --------- | --: |', '| a         |   1 |', '| long name | 100 |'].join('\n'),
+    );
+  });
+
+  test('when the results table is rendered, then every path shows its share of both ceilings', () => {
+    const lines = resultsTable(report()).split('\n');
+    const hit = lines.find((l) => l.startsWith('| POST /'))!;
+    assert.match(hit, /\| +3,100 \|/);
+    assert.match(hit, /\| +8% \| +62% \|/);
+    assert.ok(lines.some((l) => l.includes('event path') && l.includes('9,000')));
+  });
+
+  test('when a date becomes a file name, then it has no colons', () => {
+    assert.equal(fileStamp('2026-11-25T10:22:33.123Z'), '2026-11-25T10-22-33Z');
+  });
+});
+
+describe('parsers', () => {
+  test('when autocannon prints its JSON, then errors add non-2xx and socket errors', () => {
+    const json = JSON.stringify({
+      requests: { average: 1234.5, total: 6172 },
+      latency: { p50: 3, p99: 12 },
+      non2xx: 2,
+      errors: 1,
+      timeouts: 1,
+      '2xx': 6169,
+      duration: 5,
+    });
+    assert.deepEqual(parseAutocannonOutput(`noise\n${json}\n`), {
+      requestsPerSecond: 1234.5,
+      total: 6172,
+      p50Ms: 3,
+      p99Ms: 12,
+      non2xx: 2,
+      socketErrors: 1,
+      errors: 3,
+    });
+  });
+
+  test('when a body is given, then autocannon posts it as JSON and warms up first', () => {
+    const args = autocannonArgs({
+      url: 'http://x/',
+      method: 'POST',
+      body: { a: 1 },
+      connections: 50,
+      durationSeconds: 5,
+      warmupSeconds: 1,
+    });
+    assert.deepEqual(args.slice(-10), ['-b', '{"a":1}', '-W', '[', '-c', '50', '-d', '1', ']', 'http://x/']);
+  });
+
+  test('when /proc status is read, then VmRSS and VmHWM come back in MB', () => {
+    const status = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n';
+    assert.deepEqual(parseProcStatus(status), { rssMb: 100, hwmMb: 200 });
+    assert.equal(parseProcStatus('Name:\tkthreadd\n'), undefined);
+  });
+
+  test('when a counter has label sets, then they are summed', () => {
+    const text =
+      '# HELP x\nlistener_events_stored_total 7\nother_total 3\nlistener_events_stored_total{a="b"} 2\n';
+    assert.equal(readCounter(text, 'listener_events_stored_total'), 9);
+  });
+});
