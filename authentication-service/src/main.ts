@@ -1,13 +1,10 @@
-import http from 'node:http';
 import {
-  closeHttpServer,
   connectWithRetry,
   createHttpClient,
   createLogger,
   createMetrics,
-  handleShutdown,
-  listen,
   runMain,
+  serveHttp,
 } from '@suite/toolbox';
 import { createApp, parseTrustProxy } from './app.js';
 import { createLoginThrottle } from './auth/throttle.js';
@@ -59,13 +56,10 @@ runMain('authentication-service', async () => {
   });
   const trustProxy = parseTrustProxy(config.TRUST_PROXY);
   const app = createApp({ logger, metrics, db, passwords, throttle, activity, trustProxy });
-  const server = http.createServer(app);
-  const port = await listen(server, config.PORT);
-  logger.info({ port }, 'listening');
-  handleShutdown({
+  await serveHttp(app, {
+    port: config.PORT,
     logger,
-    steps: [
-      ['http', () => closeHttpServer(server)],
+    closeAfter: [
       ['activity log', () => activity.drain().finally(() => loggerHttp.close())],
       ['postgresql', () => db.close()],
     ],

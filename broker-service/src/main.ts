@@ -1,13 +1,5 @@
-import http from 'node:http';
 import { createEventEmitter, createLogGrpcClient, createLogRpcClient } from '@suite/proto';
-import {
-  closeHttpServer,
-  createHttpClient,
-  createLogger,
-  handleShutdown,
-  listen,
-  runMain,
-} from '@suite/toolbox';
+import { createHttpClient, createLogger, runMain, serveHttp } from '@suite/toolbox';
 import { createApp, SERVICE } from './app.js';
 import { AUTH_SERVICE, createAuthClient } from './clients/auth.js';
 import { createLoggerHttpClient, LOGGER_SERVICE } from './clients/logger-http.js';
@@ -50,13 +42,10 @@ runMain(SERVICE, async () => {
     events,
     corsOrigins: config.CORS_ORIGINS,
   });
-  const server = http.createServer(app);
-  const port = await listen(server, config.PORT);
-  logger.info({ port }, 'listening');
-  handleShutdown({
+  await serveHttp(app, {
+    port: config.PORT,
     logger,
-    steps: [
-      ['http', () => closeHttpServer(server)],
+    closeAfter: [
       ['rabbitmq', () => events.close()],
       ['logger rpc', async () => loggerRpc.close()],
       ['logger grpc', async () => loggerGrpc.close()],

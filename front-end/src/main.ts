@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { closeHttpServer, createLogger, handleShutdown, listen, runMain } from '@suite/toolbox';
+import { createLogger, runMain, serveHttp } from '@suite/toolbox';
 import { createApp, SERVICE } from './app.js';
 import { readConfig } from './config.js';
 
@@ -7,8 +6,5 @@ runMain(SERVICE, async () => {
   const config = readConfig();
   const logger = createLogger(SERVICE, config.LOG_LEVEL);
   const app = createApp({ logger, brokerUrl: config.BROKER_URL });
-  const server = http.createServer(app);
-  const port = await listen(server, config.PORT);
-  logger.info({ port, brokerUrl: config.BROKER_URL }, 'listening');
-  handleShutdown({ logger, steps: [['http', () => closeHttpServer(server)]] });
+  await serveHttp(app, { port: config.PORT, logger, details: { brokerUrl: config.BROKER_URL } });
 });

@@ -1,12 +1,4 @@
-import http from 'node:http';
-import {
-  closeHttpServer,
-  connectWithRetry,
-  createLogger,
-  handleShutdown,
-  listen,
-  runMain,
-} from '@suite/toolbox';
+import { connectWithRetry, createLogger, runMain, serveHttp } from '@suite/toolbox';
 import { createApp } from './app.js';
 import { createAuthClient } from './clients/auth.js';
 import { readConfig } from './config.js';
@@ -23,17 +15,14 @@ runMain('logger-service', async () => {
   await connectWithRetry('mongodb', () => store.init(), logger);
   const auth = createAuthClient(config.AUTH_SERVICE_URL);
 
-  const app = createApp({ store, auth, logger, sessionSecret: config.SESSION_SECRET });
-  const server = http.createServer(app);
-  const port = await listen(server, config.PORT);
   const rpc = await startRpcServer({ store, logger, port: config.RPC_PORT });
   const grpc = await startGrpcServer({ store, logger, port: config.GRPC_PORT });
-  logger.info({ port, rpcPort: rpc.port, grpcPort: grpc.port }, 'listening');
-
-  handleShutdown({
+  const app = createApp({ store, auth, logger, sessionSecret: config.SESSION_SECRET });
+  await serveHttp(app, {
+    port: config.PORT,
     logger,
-    steps: [
-      ['http', () => closeHttpServer(server)],
+    details: { rpcPort: rpc.port, grpcPort: grpc.port },
+    closeAfter: [
       ['json-rpc', () => rpc.close()],
       ['grpc', () => grpc.close()],
       ['auth-client', async () => auth.close()],

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { closeHttpServer, createLogger, handleShutdown, listen, runMain } from '@suite/toolbox';
+import { createLogger, runMain, serveHttp } from '@suite/toolbox';
 import { createApp } from './app.js';
 import { createMailer } from './clients/smtp.js';
 import { readConfig } from './config.js';
@@ -26,14 +25,10 @@ runMain('mail-service', async () => {
     render,
     defaultFrom: { name: config.FROM_NAME, address: config.FROM_ADDRESS },
   });
-  const server = http.createServer(app);
-  const port = await listen(server, config.PORT);
-  logger.info({ port, smtp: `${config.MAIL_HOST}:${config.MAIL_PORT}` }, 'listening');
-  handleShutdown({
+  await serveHttp(app, {
+    port: config.PORT,
     logger,
-    steps: [
-      ['http', () => closeHttpServer(server)],
-      ['smtp', async () => mailer.close()],
-    ],
+    details: { smtp: `${config.MAIL_HOST}:${config.MAIL_PORT}` },
+    closeAfter: [['smtp', async () => mailer.close()]],
   });
 });

@@ -37,6 +37,7 @@ export {
   runWithRequestId,
 } from './request-context.js';
 export { backoffDelay, connectWithRetry, type RetryOptions, retry, sleep } from './retry.js';
+export { type ServeOptions, serveHttp } from './serve.js';
 export { runMain } from './service.js';
 export {
   closeHttpServer,

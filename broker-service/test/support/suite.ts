@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
-import { type Document, type Filter, MongoClient } from 'mongodb';
+import { type LogReader, openLogReader, type ServiceName, type Suite, startSuite } from '@suite/launcher';
 
 /** Every service except the front-end: the broker and all its real peers. */
 export const BROKER_AND_PEERS: ServiceName[] = [
@@ -30,50 +29,13 @@ export async function startBrokerSuite(brokerEnv: Record<string, string> = {}): 
       'broker-service': brokerEnv,
     },
   });
-  const mongo = new MongoClient(suite.mongoUrl);
-  await mongo.connect();
+  const logs = await openLogReader(suite.mongoUrl);
   return {
     suite,
-    logs: createLogReader(mongo),
+    logs,
     async stop() {
-      await mongo.close();
+      await logs.close();
       await suite.stop();
-    },
-  };
-}
-
-export interface StoredLog {
-  name: string;
-  data: string;
-  request_id?: string;
-  event_id?: string;
-}
-
-export interface LogReader {
-  find(filter: Filter<Document>): Promise<StoredLog[]>;
-  /** Polls until at least `count` entries match, then returns them; fails naming the filter after `timeoutMs`. */
-  waitFor(filter: Filter<Document>, count?: number, timeoutMs?: number): Promise<StoredLog[]>;
-}
-
-/** Reads log entries where the logger stores them, to check side effects at the source. */
-export function createLogReader(mongo: MongoClient): LogReader {
-  const logs = mongo.db().collection('logs');
-  const find = async (filter: Filter<Document>) =>
-    (await logs.find(filter).toArray()) as unknown as StoredLog[];
-  return {
-    find,
-    async waitFor(filter, count = 1, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = await find(filter);
-        if (found.length >= count) return found;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `expected ${count} log entries matching ${JSON.stringify(filter)} within ${timeoutMs} ms, found ${found.length}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
     },
   };
 }

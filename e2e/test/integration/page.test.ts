@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Suite } from '@suite/launcher';
+import { type LogReader, openLogReader } from '@suite/launcher';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type LogReader, openLogReader } from '../support/logs.js';
 import { startWholeSuite } from '../support/suite.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));

@@ -196,3 +196,4 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     stop,
   };
 }
+export { type LogReader, openLogReader, type StoredLog } from './log-reader.js';

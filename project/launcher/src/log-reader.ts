@@ -7,7 +7,7 @@ export interface StoredLog {
   event_id?: string;
 }
 
-/** Reads what the logger stored, to check each click's side effect at its source. */
+/** Reads what the logger stored, so tests check side effects at their source rather than trusting answers. */
 export async function openLogReader(mongoUrl: string) {
   const mongo = new MongoClient(mongoUrl);
   await mongo.connect();
