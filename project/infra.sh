@@ -37,10 +37,10 @@ wait_for() { # name host port seconds
 start_postgres() {
   command -v pg_ctlcluster >/dev/null 2>&1 || apt_install postgresql
   local version
-  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -z "$version" ]; then
     say "no PostgreSQL cluster found; creating one"
-    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+    version=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1 || true)
     pg_createcluster "$version" main >/dev/null
   fi
   say "starting PostgreSQL $version"
