@@ -20,16 +20,19 @@ export type RenderMail = (content: MailContent) => RenderedMail;
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 /**
- * Reads and parses the templates once; each call only renders. The HTML part has its `<style>`
- * rules inlined by juice because many mail clients drop `<style>` blocks.
+ * Reads, inlines and parses the templates once; each call only renders. The HTML part has its
+ * `<style>` rules inlined by juice because many mail clients drop `<style>` blocks. Inlining the
+ * template rather than every rendered mail gives the same bytes (the rules select only the
+ * template's own classes, and user text arrives escaped) at a fraction of the cost: juice parses
+ * HTML and CSS, about 1 ms a mail.
  */
 export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): RenderMail {
-  const html = readFileSync(`${dir}/mail.html.mustache`, 'utf8');
+  const html = juice(readFileSync(`${dir}/mail.html.mustache`, 'utf8'));
   const text = readFileSync(`${dir}/mail.txt.mustache`, 'utf8');
   Mustache.parse(html);
   Mustache.parse(text);
   return (content) => ({
-    html: juice(Mustache.render(html, { ...content, messageHtml: messageToHtml(content.message) })),
+    html: Mustache.render(html, { ...content, messageHtml: messageToHtml(content.message) }),
     text: Mustache.render(text, content),
   });
 }
