@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Only these paths (ids), or all when empty. */
   only: string[];
   resultsDir: string;
+  /** When set, every service writes a V8 CPU profile here when it stops. */
+  profileDir?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -36,6 +38,7 @@ const QUICK: Partial<BenchOptions> = {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warmup <s>] [--connections <n>]
                         [--events <n>] [--rabbit-messages <n>] [--only <id,id,...>] [--results <dir>]
+                        [--profile <dir>]
   --quick            smoke run (~30 s): short durations, fewer events
   --duration         seconds of measured load per path (default ${DEFAULTS.durationSeconds})
   --warmup           seconds of unmeasured load before each path (default ${DEFAULTS.warmupSeconds})
@@ -43,7 +46,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warm
   --events           events for the event path (default ${DEFAULTS.events})
   --rabbit-messages  messages for RabbitMQ's own ceiling (default ${DEFAULTS.rabbitMessages})
   --only             comma-separated path ids to run (see bench/README.md)
-  --results          directory for the result files (default bench/results)`;
+  --results          directory for the result files (default bench/results)
+  --profile <dir>    every service writes a .cpuprofile into <dir> when the run ends`;
 
 export class UsageError extends Error {}
 
@@ -98,6 +102,12 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         const v = value();
         if (!v) throw new UsageError('--results needs a directory');
         options.resultsDir = v;
+        break;
+      }
+      case '--profile': {
+        const v = value();
+        if (!v) throw new UsageError('--profile needs a directory');
+        options.profileDir = v;
         break;
       }
       case '--help':

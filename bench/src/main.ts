@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,13 @@ import { RssSampler } from './rss.js';
 const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
 const EVENT_TARGET_PER_SECOND = 8000;
 const RSS_LIMIT_MB = 150;
+
+/** Node 20 refuses --cpu-prof in NODE_OPTIONS; a preload takes the profile through the inspector instead. */
+function profileEnv(dir: string): Record<string, string> {
+  mkdirSync(dir, { recursive: true });
+  const preload = fileURLToPath(new URL('./children/cpu-profile.js', import.meta.url));
+  return { BENCH_PROFILE_DIR: dir, NODE_OPTIONS: `--import=${preload}` };
+}
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -50,7 +58,10 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   say('starting the suite (ephemeral ports, LOG_LEVEL=warn)');
   suite = await startSuite({
     ports: 'ephemeral',
-    env: { LOG_LEVEL: 'warn' },
+    env: {
+      LOG_LEVEL: 'warn',
+      ...(options.profileDir ? profileEnv(resolve(options.profileDir)) : {}),
+    },
     serviceEnv: {
       'authentication-service': {
         BCRYPT_COST: String(BCRYPT_COST),
@@ -58,6 +69,8 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
         SEED_PASSWORD: SEED_USER.password,
       },
       'listener-service': { PREFETCH: '100' },
+      // 50 logins queue behind ~30 bcrypt comparisons a second: the default 5 s would answer 504s.
+      'broker-service': { DOWNSTREAM_TIMEOUT_MS: '20000' },
     },
   });
   const running = suite;

@@ -35,6 +35,11 @@ describe('parseArgs', () => {
     );
   });
 
+  test('when --profile names a directory, then it is kept', () => {
+    assert.equal(parseArgs(['--profile', '/tmp/p']).profileDir, '/tmp/p');
+    assert.equal(parseArgs([]).profileDir, undefined);
+  });
+
   test('when --warmup is 0, then warm-up is off', () => {
     assert.equal(parseArgs(['--warmup', '0']).warmupSeconds, 0);
   });
