@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger, describeZodError } from '@suite/toolbox';
 import { z } from 'zod';
-import { readConfig } from './config.js';
+import { configSchema, readConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { openUserDatabase } from './db/open.js';
 import { emailField, newPasswordField } from './users/credentials.js';
@@ -19,7 +19,7 @@ Commands:
   list
       Show every user (never the password hashes).
 
-The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/users); BCRYPT_COST sets the hash cost.
+The database is DATABASE_URL (default ${configSchema.shape.DATABASE_URL.parse(undefined)}); BCRYPT_COST sets the hash cost.
 `;
 
 export interface CliIo {

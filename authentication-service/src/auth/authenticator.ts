@@ -2,7 +2,7 @@ import { unauthorized } from '@suite/toolbox';
 import type { ActivityLog } from '../clients/activity-log.js';
 import type { Credentials } from '../users/credentials.js';
 import type { PasswordHasher } from '../users/passwords.js';
-import type { PublicUser, UserStore } from '../users/store.js';
+import type { PublicUser, StoredUser, UserStore } from '../users/store.js';
 import type { LoginThrottle } from './throttle.js';
 
 export interface AuthenticatorDeps {
@@ -26,22 +26,28 @@ export function createAuthenticator({
 }: AuthenticatorDeps): Authenticate {
   return async ({ email, password }, clientIp) => {
     try {
-      await throttle.assertAllowed(clientIp, email);
+      await throttle.reserve(clientIp, email);
     } catch (err) {
       activity.record(`failed login for ${email}`);
       throw err;
     }
-    // A database failure propagates as 503 before any counter moves: an outage is not a bad password.
-    const user = await users.findByEmail(email);
-    const matches = user
-      ? await passwords.verify(password, user.passwordHash)
-      : await passwords.verifyAgainstNobody(password);
+    let user: StoredUser | undefined;
+    let matches: boolean;
+    try {
+      user = await users.findByEmail(email);
+      matches = user
+        ? await passwords.verify(password, user.passwordHash)
+        : await passwords.verifyAgainstNobody(password);
+    } catch (err) {
+      // An outage (503) is not a bad password, so it must not count towards the limits.
+      await throttle.release(clientIp, email);
+      throw err;
+    }
     if (!user || !matches || !user.active) {
-      await throttle.recordFailure(clientIp, email);
       activity.record(`failed login for ${email}`);
       throw unauthorized('invalid credentials');
     }
-    await throttle.recordSuccess(email);
+    await throttle.recordSuccess(clientIp, email);
     activity.record(`${user.email} logged in`);
     const { passwordHash: _hash, ...publicUser } = user;
     return publicUser;

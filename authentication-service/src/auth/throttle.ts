@@ -1,5 +1,5 @@
 import { AppError } from '@suite/toolbox';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface ThrottleLimits {
   windowSeconds: number;
@@ -16,10 +16,16 @@ export class TooManyAttemptsError extends AppError {
 }
 
 export interface LoginThrottle {
-  /** Throws TooManyAttemptsError while the client or the account has used up its failures. */
-  assertAllowed(ip: string, email: string): Promise<void>;
-  recordFailure(ip: string, email: string): Promise<void>;
-  recordSuccess(email: string): Promise<void>;
+  /**
+   * Counts the attempt as a failure before the password is checked, so a burst of parallel guesses
+   * cannot all pass the check before the first is counted. Throws TooManyAttemptsError (counting
+   * nothing) while the client or the account has used up its failures.
+   */
+  reserve(ip: string, email: string): Promise<void>;
+  /** The password matched: the account's counter starts again and the client gets its point back. */
+  recordSuccess(ip: string, email: string): Promise<void>;
+  /** The attempt was never decided (the database failed): both points go back. */
+  release(ip: string, email: string): Promise<void>;
 }
 
 /**
@@ -38,31 +44,22 @@ export function createLoginThrottle(limits: ThrottleLimits): LoginThrottle {
     points: limits.failuresPerIp,
     duration: limits.windowSeconds,
   });
-
-  const blockedFor = async (limiter: RateLimiterMemory, key: string, points: number): Promise<number> => {
-    const state = await limiter.get(key);
-    return state && state.consumedPoints >= points ? Math.max(1, Math.ceil(state.msBeforeNext / 1000)) : 0;
+  const giveBack = async (ip: string, email: string) => {
+    await Promise.all([byIp.reward(ip, 1), byEmail.reward(email, 1)]);
   };
-  // A rejected consume only means the limit is now reached; assertAllowed reports it on the next try.
-  const consume = (limiter: RateLimiterMemory, key: string) =>
-    limiter.consume(key).then(
-      () => undefined,
-      () => undefined,
-    );
 
   return {
-    async assertAllowed(ip, email) {
-      const wait = Math.max(
-        await blockedFor(byIp, ip, limits.failuresPerIp),
-        await blockedFor(byEmail, email, limits.failuresPerEmail),
-      );
-      if (wait > 0) throw new TooManyAttemptsError(wait);
+    async reserve(ip, email) {
+      const results = await Promise.allSettled([byIp.consume(ip), byEmail.consume(email)]);
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      if (refused.length === 0) return;
+      await giveBack(ip, email);
+      const waitMs = Math.max(...refused.map((r) => (r instanceof RateLimiterRes ? r.msBeforeNext : 1000)));
+      throw new TooManyAttemptsError(Math.max(1, Math.ceil(waitMs / 1000)));
     },
-    async recordFailure(ip, email) {
-      await Promise.all([consume(byIp, ip), consume(byEmail, email)]);
+    async recordSuccess(ip, email) {
+      await Promise.all([byIp.reward(ip, 1), byEmail.delete(email)]);
     },
-    async recordSuccess(email) {
-      await byEmail.delete(email);
-    },
+    release: giveBack,
   };
 }

@@ -13,8 +13,9 @@ export async function createPasswordHasher(cost: number): Promise<PasswordHasher
   const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), cost);
   const verify = async (password: string, hash: string) => {
     try {
-      // bcrypt verifies $2a$, $2b$ and $2y$ hashes of any cost, so hashes made elsewhere keep working.
-      return await bcrypt.compare(password, hash);
+      // The bcrypt package verifies $2a$ and $2b$ hashes of any cost but answers false for PHP's $2y$,
+      // which is the same algorithm as $2b$ under another name; renaming it keeps PHP-made hashes working.
+      return await bcrypt.compare(password, hash.replace(/^\$2y\$/, '$2b$'));
     } catch {
       return false;
     }

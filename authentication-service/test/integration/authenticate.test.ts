@@ -121,10 +121,12 @@ describe('POST /authenticate', () => {
   test('when the body is larger than the limit, then 413 with an envelope', async () => {
     const res = await service.post('/authenticate', { email: SEED.email, password: 'x'.repeat(20_000) });
     assert.equal(res.status, 413);
-    assert.equal((await readBody(res)).error, true);
+    const body = await readBody(res);
+    assert.equal(body.error, true);
+    assert.match(body.message, /too large \(limit 10240 bytes\)/);
   });
 
-  test('when the email carries SQL metacharacters, then it is rejected and the table is intact', async () => {
+  test('when the email carries SQL metacharacters, then they are plain data and the table is intact', async () => {
     const before = await service.db.query<{ n: string }>('SELECT count(*) AS n FROM users');
     for (const email of [
       "' OR 1=1 --",
@@ -132,10 +134,30 @@ describe('POST /authenticate', () => {
       "x@example.com'; DROP TABLE users; --",
     ]) {
       const res = await service.post('/authenticate', { email, password: 'anything' });
-      assert.ok(res.status === 400 || res.status === 401, `${email} gave ${res.status}`);
+      assert.equal(res.status, 400, email);
+      assert.match((await readBody(res)).message, /^email: /);
     }
+    // A quote is legal in an address, so this one reaches the query and must match nothing.
+    const quoted = await service.post('/authenticate', {
+      email: "admin'--@example.com",
+      password: 'anything',
+    });
+    assert.equal(quoted.status, 401);
     const afterRows = await service.db.query<{ n: string }>('SELECT count(*) AS n FROM users');
     assert.equal(afterRows[0]!.n, before[0]!.n);
+  });
+
+  test('when an address with a quote is registered, then that user logs in with it', async () => {
+    await service.db.query(
+      `INSERT INTO users (email, first_name, last_name, password) VALUES ($1, 'O', 'Brien', $2)`,
+      ["o'brien@example.com", await service.passwords.hash('brien-password')],
+    );
+    const res = await service.post('/authenticate', {
+      email: "O'Brien@example.com",
+      password: 'brien-password',
+    });
+    assert.equal(res.status, 202);
+    assert.equal((await readBody(res)).data!.email, "o'brien@example.com");
   });
 
   test('when a $2a$ hash of cost 12 from another implementation is stored, then it verifies', async () => {
@@ -176,13 +198,18 @@ describe('rate limiting of failed logins', () => {
     await dropDatabase(database.name);
   });
 
-  test('when an email has used up its failures, then 429 with Retry-After even for the right password', async () => {
-    const client = { 'x-forwarded-for': '10.0.0.1' };
+  test('when an email has used up its failures, then 429 with Retry-After even for the right password from a new address', async () => {
+    // A new address per attempt, so only the account's counter can be what refuses the last one.
     for (let i = 0; i < 3; i++) {
+      const client = { 'x-forwarded-for': `10.0.1.${i}` };
       const res = await service.post('/authenticate', { email: SEED.email, password: 'wrong' }, client);
       assert.equal(res.status, 401);
     }
-    const res = await service.post('/authenticate', { email: SEED.email, password: SEED.password }, client);
+    const res = await service.post(
+      '/authenticate',
+      { email: SEED.email, password: SEED.password },
+      { 'x-forwarded-for': '10.0.1.99' },
+    );
     assert.equal(res.status, 429);
     const retryAfter = Number(res.headers.get('retry-after'));
     assert.ok(
@@ -217,6 +244,20 @@ describe('rate limiting of failed logins', () => {
       { 'x-forwarded-for': '10.0.0.3' },
     );
     assert.equal(other.status, 401);
+  });
+
+  test('when many wrong passwords for one email arrive at once, then only the allowed number are checked', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        service.post(
+          '/authenticate',
+          { email: 'burst@example.com', password: `guess-${i}` },
+          { 'x-forwarded-for': `10.0.2.${i}` },
+        ),
+      ),
+    );
+    const statuses = attempts.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429, 429, 429]);
   });
 
   test('when a login succeeds, then the email counter starts again', async () => {

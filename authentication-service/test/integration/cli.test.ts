@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runCli } from '../../src/cli.js';
 import { createDatabase } from '../../src/db/database.js';
 import { createPasswordHasher } from '../../src/users/passwords.js';
@@ -107,6 +110,16 @@ describe('user CLI', () => {
       assert.notEqual(code, 0, `${argv.join(' ')} exited 0`);
       assert.match(run.err.join(''), /Usage:/);
     }
+  });
+
+  test('when the CLI file is run as a program, then it runs the command', async () => {
+    // The same entry point `npm run user` starts (node dist/cli.js), here from source through tsx.
+    const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'list'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      timeout: 20_000,
+    });
+    assert.match(stdout, /\tcli@example\.com\tCli User\tactive\t/);
   });
 
   test('when resetting the password of an unknown email, then it fails', async () => {
