@@ -126,13 +126,24 @@ describe('mail-service POST /send against a real SMTP server', () => {
       subject: { to: 'rcpt@example.com', subject: 'Hi\r\nBcc: x@y.z', message: 'x' },
       to: { to: 'rcpt@example.com\r\nBcc: x@y.z', subject: 'Hi', message: 'x' },
       from: { from: 'a@example.com\r\nBcc: x@y.z', to: 'rcpt@example.com', subject: 'Hi', message: 'x' },
+      // The display name is a header field too.
+      'from ': {
+        from: 'Alice\nBcc: x@y.z <a@example.com>',
+        to: 'rcpt@example.com',
+        subject: 'Hi',
+        message: 'x',
+      },
     };
     const before = catcher.messages().length;
     for (const [field, body] of Object.entries(cases)) {
       const res = await post(service.url, body);
       assert.equal(res.status, 400, field);
       assert.equal(res.body.error, true);
-      assert.match(res.body.message, new RegExp(`^${field}: must not contain line breaks`), res.body.message);
+      assert.match(
+        res.body.message,
+        new RegExp(`^${field.trim()}: must not contain line breaks`),
+        res.body.message,
+      );
     }
     assert.equal(catcher.messages().length, before, 'a mail was sent despite the 400');
     assert.equal(
@@ -195,6 +206,25 @@ describe('mail-service POST /send against a real SMTP server', () => {
     assert.equal(res.status, 202, res.body.message);
     await catcher.waitFor((m) => m.subject === subject, 5000);
     assert.equal(catcher.messages().filter((m) => m.subject === subject).length, 1);
+  });
+
+  test('when the mail server refuses with 451 twice, then 502 after exactly one retry', async () => {
+    const subject = unique('Refused twice');
+    catcher.rejectNext(2, 451);
+    const res = await post(service.url, { to: 'rcpt@example.com', subject, message: 'x' });
+    assert.equal(res.status, 502);
+    assert.match(res.body.message, /^mail server refused the message: 451/);
+    assert.equal(
+      catcher.messages().some((m) => m.subject === subject),
+      false,
+    );
+    // Both refusals were used by this request (a second retry would have been accepted instead), so the next mail goes through.
+    const next = await post(service.url, {
+      to: 'rcpt@example.com',
+      subject: `${subject} next`,
+      message: 'x',
+    });
+    assert.equal(next.status, 202, next.body.message);
   });
 
   test('when the mail server rejects permanently with 550, then 502 without a retry', async () => {
