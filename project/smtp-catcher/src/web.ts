@@ -20,6 +20,11 @@ export function createWebApp(store: MessageStore, smtpPort: () => number): Expre
     res.json({ error: false, message: 'ready' });
   });
 
+  // Browsers ask for it on every page; a 404 would show as an error in their console.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+
   app.get('/', (_req, res) => {
     sendPage(res, renderList(store.stored(), smtpPort()));
   });

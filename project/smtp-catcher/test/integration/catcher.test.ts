@@ -107,5 +107,6 @@ describe('smtp catcher', () => {
     assert.deepEqual(await (await fetch(`${catcher.webUrl}/api/messages`)).json(), []);
     assert.equal((await fetch(`${catcher.webUrl}/api/messages/nope`)).status, 404);
     assert.equal((await fetch(`${catcher.webUrl}/ping`)).status, 200);
+    assert.equal((await fetch(`${catcher.webUrl}/favicon.ico`)).status, 204);
   });
 });
