@@ -11,7 +11,7 @@ runMain('logger-service', async () => {
   const config = readConfig();
   const logger = createLogger('logger-service', config.LOG_LEVEL);
   const mongo = createMongoClient(config.MONGO_URL);
-  const store = createLogStore(mongo.db(databaseNameFromUrl(config.MONGO_URL)));
+  const store = createLogStore(mongo.db(databaseNameFromUrl(config.MONGO_URL)), { logger });
   await connectWithRetry('mongodb', () => store.init(), logger);
   const auth = createAuthClient(config.AUTH_SERVICE_URL);
 

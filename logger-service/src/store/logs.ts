@@ -1,18 +1,8 @@
 import type { LogEntry } from '@suite/proto';
-import { AppError, unavailable } from '@suite/toolbox';
-import {
-  type Collection,
-  type Db,
-  type Filter,
-  MongoClientClosedError,
-  MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoServerClosedError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
-  ObjectId,
-} from 'mongodb';
+import { AppError, type Logger, unavailable } from '@suite/toolbox';
+import { type Collection, type Db, type Filter, MongoError, ObjectId } from 'mongodb';
+import { createIndexKeeper } from './indexes.js';
+import { isMongoUnreachable } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
 const DUPLICATE_KEY = 11000;
@@ -77,6 +67,7 @@ export interface LogStore {
 
 export interface LogStoreOptions {
   now?: () => Date;
+  logger?: Logger;
 }
 
 /**
@@ -87,27 +78,35 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
   const now = options.now ?? (() => new Date());
   const logs: Collection<LogDocument> = db.collection<LogDocument>(LOGS_COLLECTION);
 
+  const indexes = createIndexKeeper(db.client, logs, options.logger);
+
   return {
-    init: () =>
-      guard('create indexes', async () => {
-        await logs.createIndexes([
-          { key: { created_at: -1 }, name: 'created_at_-1' },
-          { key: { event_id: 1 }, name: 'event_id_1', unique: true, sparse: true },
-        ]);
-      }),
+    init: () => guard('create indexes', indexes.create),
 
     insert: (entry, ids = {}) =>
       guard('store the log entry', async () => {
+        const pending = indexes.ready();
+        if (pending) await pending;
         const at = now();
         const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
-        if (ids.eventId) doc.event_id = ids.eventId;
         if (ids.requestId) doc.request_id = ids.requestId;
-        try {
+        if (!ids.eventId) {
           const result = await logs.insertOne(doc);
           return { id: result.insertedId.toHexString(), duplicate: false };
+        }
+        try {
+          // Keyed on the event id, a redelivered event is stored once even while the unique index is missing.
+          const result = await logs.updateOne(
+            { event_id: ids.eventId },
+            { $setOnInsert: doc },
+            { upsert: true },
+          );
+          return result.upsertedId
+            ? { id: result.upsertedId.toHexString(), duplicate: false }
+            : { id: null, duplicate: true };
         } catch (err) {
-          // A redelivered event hits the unique event_id index: it is already stored, which is success.
-          if (ids.eventId && isDuplicateKey(err)) return { id: null, duplicate: true };
+          // Two deliveries of one event raced and the unique index refused the second: stored once, success.
+          if (isDuplicateKey(err)) return { id: null, duplicate: true };
           throw err;
         }
       }),
@@ -177,17 +176,6 @@ function toStoredLog(doc: LogDocument): StoredLog {
 
 function isDuplicateKey(err: unknown): boolean {
   return err instanceof MongoError && err.code === DUPLICATE_KEY;
-}
-
-export function isMongoUnreachable(err: unknown): boolean {
-  return (
-    err instanceof MongoServerSelectionError ||
-    err instanceof MongoNetworkError ||
-    err instanceof MongoTopologyClosedError ||
-    err instanceof MongoNotConnectedError ||
-    err instanceof MongoServerClosedError ||
-    err instanceof MongoClientClosedError
-  );
 }
 
 async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {

@@ -1,4 +1,12 @@
-import { MongoClient } from 'mongodb';
+import {
+  MongoClient,
+  MongoClientClosedError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 
 export const DEFAULT_DATABASE = 'logs';
 
@@ -25,4 +33,15 @@ export function databaseNameFromUrl(url: string): string {
   const match = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url);
   const name = match?.[1] ? decodeURIComponent(match[1]) : '';
   return name || DEFAULT_DATABASE;
+}
+
+export function isMongoUnreachable(err: unknown): boolean {
+  return (
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoNetworkError ||
+    err instanceof MongoTopologyClosedError ||
+    err instanceof MongoNotConnectedError ||
+    err instanceof MongoServerClosedError ||
+    err instanceof MongoClientClosedError
+  );
 }

@@ -22,9 +22,20 @@ interface Standin {
   close(): Promise<void>;
 }
 
-/** Swaps the database in a MongoDB URL, keeping credentials, hosts and options. */
+/**
+ * Swaps the database in a MongoDB URL, keeping credentials, hosts and options. Credentials go on
+ * authenticating where they did: without `authSource`, MongoDB authenticates against the URL's
+ * database (`admin` when there is none), so the old one is named explicitly.
+ */
 export function withDatabase(url: string, database: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${database}`);
+  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(url);
+  if (!match) throw new Error(`not a MongoDB URL: ${url}`);
+  const [, scheme, authority = '', oldDatabase = '', query = ''] = match;
+  const options = query ? query.split('&') : [];
+  if (authority.includes('@') && !options.some((option) => /^authSource=/i.test(option))) {
+    options.push(`authSource=${oldDatabase || 'admin'}`);
+  }
+  return `${scheme}${authority}/${database}${options.length > 0 ? `?${options.join('&')}` : ''}`;
 }
 
 /**
@@ -32,7 +43,11 @@ export function withDatabase(url: string, database: string): string {
  * either way a database with a random name, dropped at the end.
  */
 export async function startTestMongo(
-  options: { serverSelectionTimeoutMS?: number } = {},
+  options: {
+    serverSelectionTimeoutMS?: number;
+    /** The stand-in then requires SCRAM-SHA-256 as this user, like Compose's MongoDB; `MONGO_URL` brings its own. */
+    auth?: { username: string; password: string };
+  } = {},
 ): Promise<TestMongo> {
   const database = `logs_test_${randomBytes(6).toString('hex')}`;
   const external = process.env.MONGO_URL;
@@ -43,7 +58,7 @@ export async function startTestMongo(
     url = withDatabase(external, database);
   } else {
     const { startMongoStandin } = await import('@suite/mongo-standin');
-    standin = await startMongoStandin({ port: 0 });
+    standin = await startMongoStandin({ port: 0, auth: options.auth });
     standinPort = standin.port;
     url = withDatabase(standin.url, database);
   }
@@ -67,7 +82,7 @@ export async function startTestMongo(
     async start() {
       if (external || standin) return;
       const { startMongoStandin } = await import('@suite/mongo-standin');
-      standin = await startMongoStandin({ port: standinPort });
+      standin = await startMongoStandin({ port: standinPort, auth: options.auth });
     },
     async close() {
       if (external) await db.dropDatabase().catch(() => {});

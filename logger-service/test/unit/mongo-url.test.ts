@@ -21,4 +21,19 @@ test('when a test swaps the database, then credentials and options stay', () => 
     'mongodb://admin:pw@mongo:27017/x?authSource=admin',
   );
   assert.equal(withDatabase('mongodb://127.0.0.1:27017', 'x'), 'mongodb://127.0.0.1:27017/x');
+  assert.equal(
+    withDatabase('mongodb://127.0.0.1:27017/?tls=false', 'x'),
+    'mongodb://127.0.0.1:27017/x?tls=false',
+  );
+});
+
+test('when a test swaps the database of a URL with credentials but no authSource, then they still authenticate where they did', () => {
+  assert.equal(
+    withDatabase('mongodb://admin:pw@mongo:27017', 'x'),
+    'mongodb://admin:pw@mongo:27017/x?authSource=admin',
+  );
+  assert.equal(
+    withDatabase('mongodb://admin:pw@mongo:27017/logs?tls=true', 'x'),
+    'mongodb://admin:pw@mongo:27017/x?tls=true&authSource=logs',
+  );
 });

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { LOGS_COLLECTION } from '../../src/store/logs.js';
+import { startTestMongo, type TestMongo } from '../support/mongo.js';
+
+describe('log store on MongoDB', () => {
+  let mongo: TestMongo;
+
+  before(async () => {
+    mongo = await startTestMongo();
+  });
+  after(async () => {
+    await mongo?.close();
+  });
+
+  test('when the store is initialised, then created_at and a unique sparse event_id are indexed', async () => {
+    const indexes = await mongo.db.collection(LOGS_COLLECTION).indexes();
+    const byName = new Map(indexes.map((index) => [index.name, index]));
+    assert.deepEqual(byName.get('created_at_-1')?.key, { created_at: -1 });
+    const eventId = byName.get('event_id_1');
+    assert.deepEqual(eventId?.key, { event_id: 1 });
+    assert.equal(eventId?.unique, true);
+    assert.equal(eventId?.sparse, true);
+  });
+
+  test('when an entry is stored with both ids, then the document has exactly the documented fields', async () => {
+    const { id } = await mongo.store.insert(
+      { name: 'shape', data: 'd' },
+      { eventId: 'shape-event', requestId: 'shape-request' },
+    );
+    const { id: plainId } = await mongo.store.insert({ name: 'shape-plain', data: 'd' });
+    const collection = mongo.db.collection(LOGS_COLLECTION);
+    const full = await collection.findOne({ name: 'shape' });
+    assert.equal(full?._id.toHexString(), id);
+    assert.deepEqual(Object.keys(full ?? {}).sort(), [
+      '_id',
+      'created_at',
+      'data',
+      'event_id',
+      'name',
+      'request_id',
+      'updated_at',
+    ]);
+    assert.equal(full?.event_id, 'shape-event');
+    assert.equal(full?.request_id, 'shape-request');
+    assert.ok(full?.created_at instanceof Date);
+    assert.equal(full?.updated_at.getTime(), full?.created_at.getTime());
+    const plain = await collection.findOne({ name: 'shape-plain' });
+    assert.equal(plain?._id.toHexString(), plainId);
+    assert.deepEqual(Object.keys(plain ?? {}).sort(), ['_id', 'created_at', 'data', 'name', 'updated_at']);
+  });
+
+  test('when the indexes are gone (dropped, or a stand-in restarted empty), then a redelivered event is still stored once', async () => {
+    const collection = mongo.db.collection(LOGS_COLLECTION);
+    await collection.dropIndexes();
+    try {
+      const first = await mongo.store.insert({ name: 'redelivered', data: 'first' }, { eventId: 'no-index' });
+      const again = await mongo.store.insert({ name: 'redelivered', data: 'again' }, { eventId: 'no-index' });
+      assert.equal(first.duplicate, false);
+      assert.equal(again.duplicate, true);
+      const stored = await collection.find({ event_id: 'no-index' }).toArray();
+      assert.deepEqual(
+        stored.map((doc) => doc.data),
+        ['first'],
+      );
+    } finally {
+      await mongo.store.init();
+    }
+  });
+});
