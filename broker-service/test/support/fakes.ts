@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { LogEntry } from '@suite/proto';
 import { closeHttpServer, createLogger, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
 import { type BrokerDeps, createApp } from '../../src/app.js';
@@ -144,6 +144,23 @@ export async function silentPeer() {
     close: () => {
       server.closeAllConnections();
       return closeHttpServer(server, 10);
+    },
+  };
+}
+
+/** A TCP peer that accepts connections and never says a word: a hung JSON-RPC or gRPC server. */
+export async function silentTcpPeer() {
+  const held = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    held.add(socket);
+    socket.on('close', () => held.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { createLogGrpcClient, createLogRpcClient } from '@suite/proto';
 import { badGateway, createHttpClient, gatewayTimeout, unavailable } from '@suite/toolbox';
 import { createAuthClient } from '../../src/clients/auth.js';
+import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
-import { closedPort, scriptedHttp, silentPeer, startBroker, type TestBroker } from '../support/fakes.js';
+import {
+  closedPort,
+  scriptedHttp,
+  silentPeer,
+  silentTcpPeer,
+  startBroker,
+  type TestBroker,
+} from '../support/fakes.js';
 
 const login = { action: 'auth', auth: { email: 'someone@example.com', password: 'wrong' } };
 
@@ -138,6 +147,50 @@ describe('broker error mapping', () => {
     assert.equal((await rpc.json()).message, 'logger-service (JSON-RPC) is unreachable');
     const grpc = await broker.post('/log-grpc', { log: { name: 'n', data: 'd' } });
     assert.equal(grpc.status, 504);
+  });
+
+  test('when every peer accepts the connection but never answers, then each path answers 504 naming it', async () => {
+    const timeoutMs = 200;
+    const httpPeer = await silentPeer();
+    const tcpPeer = await silentTcpPeer();
+    const httpClient = (service: string) => {
+      const client = createHttpClient({ service, baseURL: httpPeer.url, timeoutMs });
+      cleanups.push(async () => client.close());
+      return client;
+    };
+    const loggerRpc = createLogRpcClient({ address: tcpPeer.address, timeoutMs });
+    const loggerGrpc = createLogGrpcClient({ address: tcpPeer.address, timeoutMs });
+    cleanups.push(
+      async () => loggerRpc.close(),
+      async () => loggerGrpc.close(),
+      httpPeer.close,
+      tcpPeer.close,
+    );
+    const broker = await startBroker({
+      auth: createAuthClient(httpClient('authentication-service')),
+      mail: createMailClient(httpClient('mail-service')),
+      loggerHttp: createLoggerHttpClient(httpClient('logger-service')),
+      loggerRpc,
+      loggerGrpc,
+    });
+    brokers.push(broker);
+    const log = { name: 'n', data: 'd' };
+    const cases = [
+      ['/handle', login, 'authentication-service'],
+      ['/handle', { action: 'mail', mail: { to: 'd@e.f', subject: 's', message: 'm' } }, 'mail-service'],
+      ['/handle', { action: 'log', via: 'http', log }, 'logger-service'],
+      ['/handle', { action: 'log', via: 'rpc', log }, 'logger-service (JSON-RPC)'],
+      ['/handle', { action: 'log', via: 'grpc', log }, 'logger-service (gRPC)'],
+      ['/log-grpc', { log }, 'logger-service (gRPC)'],
+    ] as const;
+    for (const [path, body, service] of cases) {
+      const res = await broker.post(path, body);
+      assert.deepEqual(
+        { status: res.status, body: await res.json() },
+        { status: 504, body: { error: true, message: `${service} did not answer within ${timeoutMs} ms` } },
+        `${path} ${JSON.stringify(body)}`,
+      );
+    }
   });
 
   test('when the mail-service says 400 or 502, then the broker says the same', async () => {

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type LogReader, openLogReader, type Suite, startSuite } from '@suite/launcher';
+import { eventTopology } from '@suite/proto';
+import amqp from 'amqplib';
+import { closedPort } from '../support/fakes.js';
+import { gatedProxy, spawnBroker } from '../support/process.js';
+import { uniqueTag } from '../support/suite.js';
+
+/**
+ * The broker process is started while RabbitMQ is unreachable (its RABBIT_URL names a port where
+ * nothing listens yet); its other peers are real. Later that port starts forwarding to RabbitMQ.
+ */
+describe('broker while RabbitMQ is unreachable', () => {
+  let suite: Suite;
+  let logs: LogReader;
+  let proxy: Awaited<ReturnType<typeof gatedProxy>>;
+  let broker: Awaited<ReturnType<typeof spawnBroker>>;
+  const tag = uniqueTag('outage').replace(/-/g, '_');
+  const topology = eventTopology({ exchange: `${tag}_exchange`, queue: `${tag}_queue` });
+
+  before(async () => {
+    suite = await startSuite({
+      services: ['logger-service', 'authentication-service', 'mail-service'],
+      env: { LOG_LEVEL: 'warn' },
+    });
+    logs = await openLogReader(suite.mongoUrl);
+    const rabbit = new URL(suite.rabbitUrl);
+    proxy = await gatedProxy({ host: rabbit.hostname, port: Number(rabbit.port || 5672) });
+    rabbit.port = String(proxy.port);
+    broker = await spawnBroker({
+      PORT: String(await closedPort()),
+      LOG_LEVEL: 'warn',
+      AUTH_SERVICE_URL: suite.urls.auth,
+      MAIL_SERVICE_URL: suite.urls.mail,
+      LOGGER_SERVICE_URL: suite.urls.logger,
+      LOGGER_RPC_ADDR: suite.addresses.loggerRpc,
+      LOGGER_GRPC_ADDR: suite.addresses.loggerGrpc,
+      RABBIT_URL: rabbit.href,
+      EXCHANGE_NAME: topology.exchange,
+      QUEUE_NAME: topology.queue,
+      // Long enough that a publish waiting for RabbitMQ instead of failing at once would outlast the test's bounded waits.
+      DOWNSTREAM_TIMEOUT_MS: '60000',
+    });
+  });
+
+  after(async () => {
+    await broker?.stop();
+    await proxy?.close();
+    const connection = await amqp.connect(suite.rabbitUrl).catch(() => undefined);
+    if (connection) {
+      const channel = await connection.createChannel();
+      for (const queue of [topology.queue, topology.retryQueue, topology.deadQueue])
+        await channel.deleteQueue(queue);
+      await channel.deleteExchange(topology.exchange);
+      await connection.close();
+    }
+    await logs?.close();
+    await suite?.stop();
+  });
+
+  const post = async (path: string, body?: unknown) => {
+    const requestId = uniqueTag('req');
+    const res = await fetch(`${broker.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // A bounded wait: a publish queued in memory instead of failing fast would hang here.
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { status: res.status, body: await res.json(), requestId };
+  };
+
+  test('when RabbitMQ is unreachable, then queue-bound requests answer 503 from the fail-fast path and /readyz is 503', async () => {
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`${broker.url}/`, { method, signal: AbortSignal.timeout(15_000) });
+      assert.equal(res.status, 503, `${method} /`);
+      assert.match((await res.json()).message, /^event bus unavailable: not connected to RabbitMQ/);
+    }
+    const viaRabbit = await post('/handle', {
+      action: 'log',
+      via: 'rabbitmq',
+      log: { name: 'event', data: tag },
+    });
+    assert.equal(viaRabbit.status, 503);
+    assert.match(viaRabbit.body.message, /^event bus unavailable: not connected to RabbitMQ/);
+
+    const ready = await fetch(`${broker.url}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.match(JSON.stringify(await ready.json()), /rabbitmq/);
+  });
+
+  test('when RabbitMQ is unreachable, then auth, log via rpc, grpc and http, /log-grpc and mail still answer 202', async () => {
+    const login = await post('/handle', {
+      action: 'auth',
+      auth: { email: 'admin@example.com', password: 'verysecret' },
+    });
+    assert.equal(login.status, 202, JSON.stringify(login.body));
+    assert.equal(login.body.data.first_name, 'Admin');
+    const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+    assert.match(metrics, /broker_event_publish_failures_total\{event="authentication"[^}]*\} 1/);
+
+    for (const via of ['rpc', 'grpc', 'http'] as const) {
+      const data = `${tag} via ${via}`;
+      const res = await post('/handle', { action: 'log', via, log: { name: 'event', data } });
+      assert.equal(res.status, 202, `via ${via}: ${JSON.stringify(res.body)}`);
+      const [entry] = await logs.waitFor({ data });
+      assert.equal(entry?.request_id, res.requestId);
+    }
+    const grpcRoute = await post('/log-grpc', { log: { name: 'event', data: `${tag} route` } });
+    assert.equal(grpcRoute.status, 202);
+    assert.equal((await logs.waitFor({ data: `${tag} route` })).length, 1);
+
+    const subject = uniqueTag('outage-mail');
+    const mail = await post('/handle', {
+      action: 'mail',
+      mail: { from: 'me@example.com', to: 'you@there.com', subject, message: 'sent while RabbitMQ is down' },
+    });
+    assert.equal(mail.status, 202, JSON.stringify(mail.body));
+    await suite.mail!.waitFor((m) => m.subject === subject, 10_000);
+  });
+
+  test('when RabbitMQ becomes reachable, then the broker reconnects by itself and publishes again', async () => {
+    await proxy.open();
+    const deadline = Date.now() + 20_000;
+    let hit = await post('/');
+    while (hit.status !== 202 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      hit = await post('/');
+    }
+    assert.equal(hit.status, 202, `still ${hit.status} 20 s after RabbitMQ came back: ${hit.body.message}`);
+    assert.equal((await fetch(`${broker.url}/readyz`)).status, 200);
+
+    const viaRabbit = await post('/handle', {
+      action: 'log',
+      via: 'rabbitmq',
+      log: { name: 'event', data: tag },
+    });
+    assert.equal(viaRabbit.status, 202);
+    const connection = await amqp.connect(suite.rabbitUrl);
+    try {
+      const channel = await connection.createChannel();
+      const ids: string[] = [];
+      for (
+        let m = await channel.get(topology.queue, { noAck: true });
+        m;
+        m = await channel.get(topology.queue, { noAck: true })
+      )
+        ids.push(String(m.properties.messageId));
+      assert.ok(ids.includes(viaRabbit.body.data.eventId), `the queue holds ${ids.join(', ')}`);
+    } finally {
+      await connection.close();
+    }
+  });
+});

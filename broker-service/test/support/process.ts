@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const BROKER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/**
+ * The built broker as its own process with an environment of the test's choosing, for setups the
+ * launcher refuses on purpose (it waits for /readyz, which stays 503 while RabbitMQ is unreachable).
+ */
+export async function spawnBroker(env: Record<string, string>, readyTimeoutMs = 20_000) {
+  const child: ChildProcess = spawn(process.execPath, [BROKER_MAIN], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk) => output.push(String(chunk)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    const alive = await fetch(`${url}/ping`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (alive) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`broker did not answer /ping within ${readyTimeoutMs} ms:\n${output.join('')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, stop };
+}
+
+/**
+ * A TCP forwarder to `target` on a port reserved up front but not listened on until `open()`: until
+ * then whoever dials it gets "connection refused", as with a RabbitMQ that is down.
+ */
+export async function gatedProxy(target: { host: string; port: number }) {
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return {
+    port,
+    open: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
