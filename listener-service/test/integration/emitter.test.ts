@@ -75,6 +75,36 @@ describe('event emitter against RabbitMQ', () => {
     assert.equal(message.properties.headers?.[AMQP_REQUEST_ID_HEADER], 'req-42');
   });
 
+  test('when RabbitMQ refuses the message (a nack), then publish rejects with 503 instead of resolving', async (t) => {
+    const { tag, exchange, queue, emitter } = await connectedEmitter(t);
+    // A queue that takes nothing and says so: RabbitMQ nacks every message routed to it. Only a
+    // publish that waits for the confirm can tell this apart from success.
+    const full = `${tag}_full`;
+    const channel = await admin.channel();
+    await channel.assertQueue(full, { arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+    await channel.bindQueue(full, exchange, 'log.ERROR');
+    t.after(async () => {
+      await channel.deleteQueue(full);
+      await channel.close();
+    });
+
+    await assert.rejects(
+      emitter.publish({ name: 'log', data: 'refused' }, { severity: 'ERROR' }),
+      (err: unknown) => {
+        assert.ok(err instanceof AppError, String(err));
+        assert.equal(err.status, 503);
+        assert.match(err.message, /^event bus unavailable: /);
+        return true;
+      },
+    );
+    const { eventId } = await emitter.publish({ name: 'log', data: 'accepted' }, { severity: 'INFO' });
+    // The refused copy may sit in the main queue too (a nack only says not every queue took it).
+    const ids: string[] = [];
+    for (let m = await admin.getOne(queue); m; m = await admin.getOne(queue))
+      ids.push(String(m.properties.messageId));
+    assert.ok(ids.includes(eventId), `the emitter still works; queue holds ${ids.join(', ')}`);
+  });
+
   test('when the caller supplies an event id, then it becomes the message id', async (t) => {
     const { queue, emitter } = await connectedEmitter(t);
 
