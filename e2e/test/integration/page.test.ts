@@ -181,4 +181,28 @@ describe('the test page, end to end', () => {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: `${OUTPUT_DIR}page.png`, fullPage: true });
   });
+
+  test('when the page is 400 px wide, then nothing overflows sideways and the stacked panes keep a gap', async () => {
+    await page.setViewportSize({ width: 400, height: 900 });
+    // No named helpers inside: tsx would wrap them in a `__name` call the page does not know.
+    const layout = await page.evaluate(() => {
+      const [sent, received] = [...document.querySelectorAll('#payload, #received')].map((pre) =>
+        pre.closest('section')!.getBoundingClientRect(),
+      );
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        overflowing: [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`),
+        buttonsBottom: document.querySelector('[role="group"]')!.getBoundingClientRect().bottom,
+        outputTop: document.querySelector('#output')!.getBoundingClientRect().top,
+        gapBetweenPanes: received!.top - sent!.bottom,
+      };
+    });
+    await page.screenshot({ path: `${OUTPUT_DIR}page-400px.png`, fullPage: true });
+    assert.equal(layout.scrollWidth, 400, `wider than the viewport: ${layout.overflowing.join(', ')}`);
+    assert.deepEqual(layout.overflowing, []);
+    assert.ok(layout.outputTop > layout.buttonsBottom, 'the wrapped buttons stay above the Output pane');
+    assert.ok(layout.gapBetweenPanes > 0, `Sent and Received touch (gap ${layout.gapBetweenPanes}px)`);
+  });
 });
