@@ -51,6 +51,13 @@ describe('broker against its real peers', () => {
       success: true,
       status: 202,
     });
+    // The authentication-service logs the login itself: the id crossed broker -> auth -> logger.
+    const activity = await env.logs.waitFor({
+      name: 'authentication',
+      data: 'admin@example.com logged in',
+      request_id: requestId,
+    });
+    assert.equal(activity.length, 1);
   });
 
   test('when the password is wrong, then 401 invalid credentials and the failure is stored without the password', async () => {

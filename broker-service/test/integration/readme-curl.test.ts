@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type BrokerSuite, startBrokerSuite } from '../support/suite.js';
+import { type BrokerSuite, startBrokerSuite, uniqueTag } from '../support/suite.js';
 
 const run = promisify(execFile);
 const SERVICE_README = fileURLToPath(new URL('../../README.md', import.meta.url));
@@ -28,6 +28,27 @@ export function curlCommands(markdown: string): string[] {
 const sources = [{ file: SERVICE_README, commands: curlCommands(readFileSync(SERVICE_README, 'utf8')) }];
 if (existsSync(ROOT_README))
   sources.push({ file: ROOT_README, commands: curlCommands(readFileSync(ROOT_README, 'utf8')) });
+
+/** What the example claims to do, checked where it lands: MongoDB, the SMTP catcher, the answer. */
+async function checkSideEffect(
+  env: BrokerSuite,
+  command: string,
+  requestId: string,
+  envelope: { data?: { first_name?: string; eventId?: string } },
+): Promise<void> {
+  const raw = /-d '([^']*)'/.exec(command)?.[1];
+  const body = raw === undefined ? undefined : JSON.parse(raw);
+  if (body === undefined) {
+    await env.logs.waitFor({ name: 'broker_hit', request_id: requestId });
+  } else if (body.action === 'auth') {
+    assert.equal(envelope.data?.first_name, 'Admin');
+  } else if (body.action === 'mail') {
+    await env.suite.mail!.waitFor((m) => m.subject === body.mail.subject, 10_000);
+  } else {
+    const [entry] = await env.logs.waitFor({ data: body.log.data, request_id: requestId });
+    if (body.via === 'rabbitmq') assert.equal(entry?.event_id, envelope.data?.eventId);
+  }
+}
 
 describe('README curl examples', () => {
   let env: BrokerSuite;
@@ -55,7 +76,12 @@ describe('README curl examples', () => {
   for (const { file, commands } of sources) {
     for (const [i, command] of commands.entries()) {
       test(`when example ${i + 1} of ${file.replace(/.*\/work\/main\//, '')} runs, then it gets a 2xx envelope`, async () => {
-        const rewritten = command.replace(DOCUMENTED_BROKER, env.suite.urls.broker);
+        // A request id of the test's own, unless the example shows how to send one.
+        const documentedId = /-H '[Xx]-[Rr]equest-[Ii]d: ([^']+)'/.exec(command)?.[1];
+        const requestId = documentedId ?? uniqueTag('readme');
+        const rewritten =
+          command.replace(DOCUMENTED_BROKER, env.suite.urls.broker) +
+          (documentedId ? '' : ` -H 'X-Request-Id: ${requestId}'`);
         // Runs through a shell, as a reader pasting it would; the status goes on a line of its own.
         const { stdout } = await run('sh', ['-c', `${rewritten} -w '\\n%{http_code}'`], { timeout: 20_000 });
         const lines = stdout.trimEnd().split('\n');
@@ -65,6 +91,7 @@ describe('README curl examples', () => {
         const envelope = JSON.parse(body);
         assert.equal(envelope.error, false, body);
         assert.equal(typeof envelope.message, 'string');
+        await checkSideEffect(env, command, requestId, envelope);
       });
     }
   }
