@@ -13,10 +13,10 @@ export const configSchema = z.object({
   RABBIT_URL: env.url('amqp://guest:guest@127.0.0.1:5672'),
   CORS_ORIGINS: env.list('http://localhost:8081,http://127.0.0.1:8081'),
   DOWNSTREAM_TIMEOUT_MS: env.positiveInt(5000),
-  // The listener's shared queue, declared with the exchange so events wait even while no listener runs.
   // Mail may take a retry inside the mail-service, so it gets longer than the other peers.
   MAIL_TIMEOUT_MS: env.positiveInt(15_000),
   EXCHANGE_NAME: z.string().min(1).default(LOGS_EXCHANGE),
+  // The listener's shared queue, declared with the exchange so events wait even while no listener runs.
   QUEUE_NAME: z.string().min(1).default('logs'),
 });
 export type Config = z.infer<typeof configSchema>;

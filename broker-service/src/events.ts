@@ -1,17 +1,9 @@
-import { EVENT_NAMES } from '@suite/proto';
+import { EVENT_NAMES, type EventEmitter } from '@suite/proto';
 import type { Logger } from '@suite/toolbox';
 import { Counter, type Registry } from 'prom-client';
 
-export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
-
 /** The part of `@suite/proto`'s event emitter the broker uses; tests hand in a fake. */
-export interface EventPublisher {
-  publish(
-    event: { name: string; data: string },
-    options?: { severity?: EventSeverity; eventId?: string; requestId?: string },
-  ): Promise<{ eventId: string }>;
-  isConnected(): boolean;
-}
+export type EventPublisher = Pick<EventEmitter, 'publish' | 'isConnected'>;
 
 export interface AuthenticationOutcome {
   email: string;
