@@ -53,19 +53,6 @@ export async function measureRabbitCeiling(rabbitUrl: string, messages: number):
   }
 }
 
-/** Empties a queue, e.g. of the events the broker paths left for the listener. */
-export async function purgeQueue(rabbitUrl: string, queue: string): Promise<number> {
-  const connection = await amqp.connect(rabbitUrl);
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.purgeQueue(queue);
-    await channel.close();
-    return messageCount;
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
 /** Sums a Prometheus counter (all label sets) out of a /metrics text. */
 export function readCounter(metricsText: string, name: string): number {
   let total = 0;
@@ -81,6 +68,8 @@ async function storedSoFar(listenerUrl: string): Promise<number> {
 
 export interface EventPathResult {
   events: number;
+  /** Events stored when the measurement ended: N, or fewer when the time limit cut it short. */
+  stored: number;
   /** Events per second from the first publish to the listener's `stored` counter reaching N. */
   storedPerSecond: number;
   /** Events per second from the first publish to the last confirm, with the listener consuming meanwhile. */
@@ -125,21 +114,21 @@ export async function measureEventPath(options: EventPathOptions): Promise<Event
     for (let i = 0; i < n; i++) publishes.push(emitter.publish({ name, data: `event ${i}` }));
     const confirmed = Promise.all(publishes).then(() => performance.now());
 
+    // A run cut short still reports the rate it reached, rather than losing every other figure.
     const deadline = Date.now() + options.timeoutMs;
     let stored = 0;
-    while (stored < n) {
-      if (Date.now() > deadline) {
-        throw new Error(`only ${stored} of ${n} events stored within ${options.timeoutMs} ms`);
-      }
+    while (stored < n && Date.now() < deadline) {
       await sleep(50);
       stored = (await storedSoFar(options.listenerUrl)) - baseline;
     }
     const finished = performance.now();
     const seconds = (finished - started) / 1000;
+    const confirmedAt = await Promise.race([confirmed, sleep(0).then(() => undefined)]);
     return {
       events: n,
-      storedPerSecond: n / seconds,
-      confirmedPerSecond: n / (((await confirmed) - started) / 1000),
+      stored,
+      storedPerSecond: stored / seconds,
+      confirmedPerSecond: confirmedAt === undefined ? 0 : n / ((confirmedAt - started) / 1000),
       seconds,
     };
   } finally {

@@ -63,6 +63,7 @@ function report(): BenchReport {
     ],
     eventPath: {
       events: 1000,
+      stored: 1000,
       storedPerSecond: 9000,
       confirmedPerSecond: 15000,
       seconds: 0.11,
@@ -90,6 +91,14 @@ describe('ratios and targets', () => {
     assert.equal(verdicts['event path (publish → stored)'], true);
     assert.equal(verdicts['logger peak RSS'], false);
     assert.equal(verdicts['broker peak RSS'], true);
+  });
+
+  test('when the event path ran out of time, then it misses whatever its rate', () => {
+    const cut = report();
+    cut.eventPath = { ...cut.eventPath!, stored: 999, storedPerSecond: 9000 };
+    const verdict = evaluateTargets(cut).find((v) => v.what.startsWith('event path'))!;
+    assert.equal(verdict.met, false);
+    assert.match(verdict.measured, /only 999 of 1000/);
   });
 
   test('when peaks are taken, then each service keeps its highest window', () => {
