@@ -103,6 +103,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
       csrf: csrfTokenFor(req),
       flash,
       total,
+      entriesWord: total === 1 ? 'entry' : 'entries',
       page,
       totalPages,
       filters: { name: name ?? '', request_id: requestId ?? '' },
@@ -188,6 +189,8 @@ function toRow(entry: StoredLog) {
     name: entry.name,
     preview: entry.data.length > PREVIEW_CHARS ? `${entry.data.slice(0, PREVIEW_CHARS)}…` : entry.data,
     created_at: entry.created_at.toISOString(),
+    // Seconds in UTC are enough to scan a list; the entry page shows the full timestamp.
+    created_label: `${entry.created_at.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
     updated_at: entry.updated_at.toISOString(),
     request_id: entry.request_id,
     event_id: entry.event_id,

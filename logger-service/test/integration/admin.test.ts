@@ -40,20 +40,40 @@ describe('admin UI', () => {
     return web;
   }
 
+  /** Entry i is i seconds newer than entry 0; they are inserted newest first, so only a sort on created_at lists them newest first. */
   async function seed(count: number, name = 'seeded', data = (i: number) => `entry ${i}`) {
     const base = Date.now() - count * 1000;
     const docs = Array.from({ length: count }, (_, i) => {
       const at = new Date(base + i * 1000);
       return { name, data: data(i), created_at: at, updated_at: at };
-    });
+    }).reverse();
     const result = await mongo.db.collection(LOGS_COLLECTION).insertMany(docs);
-    return Object.values(result.insertedIds).map((id) => id.toHexString());
+    return Object.values(result.insertedIds)
+      .map((id) => id.toHexString())
+      .reverse();
   }
 
-  test('when the dashboard is opened without a session, then it redirects to /login', async () => {
-    const response = await service.web().get('/admin/dashboard');
-    assert.equal(response.status, 302);
-    assert.equal(response.headers.get('location'), '/login');
+  test('when any /admin route is requested without a session, then it redirects to /login and changes nothing', async () => {
+    const [id] = await seed(1);
+    const before = await mongo.db.collection(LOGS_COLLECTION).findOne({});
+    const web = service.web();
+    const csrf = WebClient.csrfFrom((await web.get('/login')).body);
+    const requests: Array<[string, string]> = [
+      ['GET', '/admin'],
+      ['GET', '/admin/dashboard'],
+      ['GET', `/admin/log-entry/${id}`],
+      ['GET', '/admin/no-such-page'],
+      ['POST', '/admin/delete-all'],
+      ['POST', `/admin/log-entry/${id}/touch`],
+    ];
+    for (const [method, path] of requests) {
+      const response =
+        method === 'GET' ? await web.get(path) : await web.postForm(path, { _csrf: csrf, confirm: 'yes' });
+      assert.equal(response.status, 302, `${method} ${path}`);
+      assert.equal(response.headers.get('location'), '/login', `${method} ${path}`);
+    }
+    const after = await mongo.db.collection(LOGS_COLLECTION).findOne({});
+    assert.deepEqual(after, before, 'an unauthenticated request changed the entry');
   });
 
   test('when the password is wrong, then the login page shows invalid credentials', async () => {
@@ -83,7 +103,7 @@ describe('admin UI', () => {
     const web = await signedIn();
     const dashboard = await web.get('/admin/dashboard');
     assert.equal(dashboard.status, 200);
-    assert.match(dashboard.body, /<strong>3<\/strong>/);
+    assert.match(dashboard.body, /<strong>3<\/strong> entries/);
     assert.match(dashboard.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   });
 
@@ -108,7 +128,10 @@ describe('admin UI', () => {
     await seed(2);
     const web = await signedIn();
     const dashboard = await web.get('/admin/dashboard');
-    const response = await web.postForm('/admin/delete-all', { _csrf: WebClient.csrfFrom(dashboard.body) });
+    const response = await web.postForm('/admin/delete-all', {
+      _csrf: WebClient.csrfFrom(dashboard.body),
+      confirm: 'yes',
+    });
     assert.equal(response.status, 303);
     assert.equal(await mongo.db.collection(LOGS_COLLECTION).countDocuments({}), 0);
     assert.match((await web.get('/admin/dashboard')).body, /Deleted 2 entries/);
@@ -153,16 +176,26 @@ describe('admin UI', () => {
       updated_at: new Date(),
     });
     const web = await signedIn();
-    assert.match((await web.get('/admin/dashboard?name=beta')).body, /<strong>2<\/strong> matching/);
+    const namesOf = (html: string) => [...html.matchAll(/<td>(alpha|beta|gamma)<\/td>/g)].map((m) => m[1]);
+    const beta = await web.get('/admin/dashboard?name=beta');
+    assert.match(beta.body, /<strong>2<\/strong> matching entries/);
+    assert.deepEqual(namesOf(beta.body), ['beta', 'beta']);
     const traced = await web.get('/admin/dashboard?request_id=trace-1');
-    assert.match(traced.body, /<strong>1<\/strong> matching/);
-    assert.match(traced.body, /traced/);
+    assert.match(traced.body, /<strong>1<\/strong> matching entry /);
+    assert.deepEqual(namesOf(traced.body), ['gamma']);
+    assert.match(traced.body, /<td class="data">traced<\/td>/);
   });
 
   test('when an id is not an ObjectId or unknown, then the entry page is a 404', async () => {
     const web = await signedIn();
     assert.equal((await web.get('/admin/log-entry/not-an-id')).status, 404);
     assert.equal((await web.get('/admin/log-entry/0123456789abcdef01234567')).status, 404);
+    const csrf = WebClient.csrfFrom((await web.get('/admin/dashboard')).body);
+    for (const id of ['not-an-id', '0123456789abcdef01234567']) {
+      const touch = await web.postForm(`/admin/log-entry/${id}/touch`, { _csrf: csrf });
+      assert.equal(touch.status, 404, `touch ${id}`);
+      assert.match(touch.body, /Not found/);
+    }
   });
 
   test('when touch is posted with the token, then updated_at moves forward', async () => {
@@ -183,14 +216,21 @@ describe('admin UI', () => {
   test('when the user signs out, then the dashboard redirects to /login again', async () => {
     const web = await signedIn();
     const dashboard = await web.get('/admin/dashboard');
+    assert.equal((await web.postForm('/logout', {})).status, 403);
+    assert.equal((await web.get('/admin/dashboard')).status, 200, 'a logout without token ended the session');
     const response = await web.postForm('/logout', { _csrf: WebClient.csrfFrom(dashboard.body) });
     assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/login');
     assert.equal((await web.get('/admin/dashboard')).status, 302);
   });
 
-  test('when the stylesheet is requested, then it is served from the package', async () => {
+  test('when a page is rendered, then its only stylesheet is served by the service itself', async () => {
+    const page = await service.web().get('/login');
+    const stylesheets = [...page.body.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(stylesheets, ['/static/admin.css']);
     const response = await service.web().get('/static/admin.css');
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /text\/css/);
+    assert.match(response.body, /\.card/);
   });
 });
