@@ -9,6 +9,45 @@ import { crc32c } from '../../src/wire.js';
 import { startWithClient, uniqueName } from './helpers.js';
 
 const OP_MSG = 2013;
+const OP_QUERY = 2004;
+const OP_REPLY = 1;
+
+/** A legacy OP_QUERY command, as drivers send their first hello. */
+function opQuery(namespace: string, command: object): Buffer {
+  const body = Buffer.concat([
+    Buffer.alloc(4), // flags
+    Buffer.from(`${namespace}\0`),
+    Buffer.from([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]), // numberToSkip 0, numberToReturn -1
+    Buffer.from(serialize(command)),
+  ]);
+  const header = Buffer.alloc(16);
+  header.writeInt32LE(16 + body.length, 0);
+  header.writeInt32LE(9, 4);
+  header.writeInt32LE(OP_QUERY, 12);
+  return Buffer.concat([header, body]);
+}
+
+/** Resolves with the opcode and the one document of the next reply (OP_REPLY or OP_MSG). */
+function nextRawReply(
+  socket: Socket,
+  timeoutMs = 3000,
+): Promise<{ opCode: number; doc: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    let data = Buffer.alloc(0);
+    const timer = setTimeout(() => reject(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (data.length < 16 || data.length < data.readInt32LE(0)) return;
+      clearTimeout(timer);
+      socket.off('data', onData);
+      const opCode = data.readInt32LE(12);
+      // OP_REPLY: flags, cursorId, startingFrom, numberReturned, then the documents; OP_MSG: flags, kind 0, body.
+      const start = opCode === OP_REPLY ? 36 : 21;
+      resolve({ opCode, doc: deserialize(data.subarray(start, data.readInt32LE(0))) });
+    };
+    socket.on('data', onData);
+  });
+}
 
 function opMsg(command: object, { flags = 0, checksum = false } = {}): Buffer {
   const body = Buffer.from(serialize(command));
@@ -68,6 +107,28 @@ describe('robustness of the wire layer', () => {
     for (const socket of sockets) socket.destroy();
     await client?.close();
     await standin?.close();
+  });
+
+  test('when a connection opens with a legacy OP_QUERY hello, then OP_REPLY answers it and OP_MSG follows', async () => {
+    const socket = await rawSocket();
+    socket.write(opQuery('admin.$cmd', { isMaster: 1, helloOk: true, client: { driver: { name: 'raw' } } }));
+    const hello = await nextRawReply(socket);
+    assert.equal(hello.opCode, OP_REPLY);
+    assert.equal(hello.doc.ok, 1);
+    assert.equal(hello.doc.ismaster, true);
+    assert.ok(
+      Number(hello.doc.maxWireVersion) >= 9,
+      `maxWireVersion ${hello.doc.maxWireVersion} is too old for the driver`,
+    );
+    assert.equal(typeof hello.doc.minWireVersion, 'number');
+
+    socket.write(opQuery('admin.$cmd', { ping: 1 }));
+    const refused = await nextRawReply(socket);
+    assert.equal(refused.opCode, OP_REPLY);
+    assert.equal(refused.doc.code, 352, 'only the handshake may use OP_QUERY');
+
+    socket.write(opMsg({ ping: 1, $db: 'admin' }));
+    assert.deepEqual(await nextRawReply(socket), { opCode: OP_MSG, doc: { ok: 1 } });
   });
 
   test('when a frame is malformed, then only that connection is closed and other clients keep working', async () => {
