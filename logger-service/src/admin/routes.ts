@@ -7,8 +7,15 @@ import express, {
   Router,
 } from 'express';
 import type { AuthClient } from '../clients/auth.js';
-import { isValidLogId, type LogStore, type StoredLog } from '../store/logs.js';
-import { csrfTokenFor, isValidCsrf, newCsrfToken, sessionMiddleware, sessionOf } from './session.js';
+import type { LogStore, StoredLog } from '../store/logs.js';
+import {
+  type AdminSession,
+  csrfTokenFor,
+  isValidCsrf,
+  newCsrfToken,
+  sessionMiddleware,
+  sessionOf,
+} from './session.js';
 import type { Views } from './views.js';
 
 export const PER_PAGE = 20;
@@ -95,8 +102,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const { entries, total } = await store.list({ page, perPage: PER_PAGE, name, requestId });
     const totalPages = Math.max(1, Math.ceil(total / PER_PAGE));
     const session = sessionOf(req);
-    const flash = session.flash;
-    if (flash) delete session.flash;
+    const flash = takeFlash(session);
     views.send(res, 200, 'dashboard', {
       title: 'Log entries',
       user: session.user,
@@ -117,11 +123,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   router.get('/admin/log-entry/:id', async (req, res) => {
     const id = String(req.params.id);
-    const entry = isValidLogId(id) ? await store.get(id) : null;
+    const entry = await store.get(id);
     if (!entry) return notFoundPage(views, res, id);
     const session = sessionOf(req);
-    const flash = session.flash;
-    if (flash) delete session.flash;
+    const flash = takeFlash(session);
     views.send(res, 200, 'entry', {
       title: `Log entry ${entry.id}`,
       user: session.user,
@@ -140,7 +145,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   router.post('/admin/log-entry/:id/touch', form, requireCsrf, async (req, res) => {
     const id = String(req.params.id);
-    const touched = isValidLogId(id) && (await store.touch(id));
+    const touched = await store.touch(id);
     if (!touched) return notFoundPage(views, res, id);
     sessionOf(req).flash = 'Timestamp updated.';
     res.redirect(303, `/admin/log-entry/${id}`);
@@ -181,6 +186,13 @@ function adminErrorPage(views: Views, logger: Logger): ErrorRequestHandler {
         : 'The page could not be produced. The error has been logged.',
     });
   };
+}
+
+/** A flash message is shown once: the page that shows it removes it from the session. */
+function takeFlash(session: AdminSession): string | undefined {
+  const flash = session.flash;
+  if (flash) delete session.flash;
+  return flash;
 }
 
 function toRow(entry: StoredLog) {

@@ -157,10 +157,6 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
   };
 }
 
-export function isValidLogId(id: string): boolean {
-  return OBJECT_ID.test(id);
-}
-
 function toStoredLog(doc: LogDocument): StoredLog {
   const entry: StoredLog = {
     id: doc._id ? doc._id.toHexString() : '',

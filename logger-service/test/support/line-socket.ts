@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { withTimeout } from '@suite/toolbox';
 
 /** A raw TCP client speaking newline-delimited frames, as `nc` would. */
 export class LineSocket {
@@ -62,20 +63,10 @@ export class LineSocket {
   }
 
   waitClosed(timeoutMs = 5000): Promise<void> {
-    return withDeadline(this.closed, timeoutMs, `connection still open after ${timeoutMs} ms`);
+    return withTimeout(this.closed, timeoutMs, `connection still open after ${timeoutMs} ms`);
   }
 
   close(): void {
     this.socket.destroy();
   }
-}
-
-export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
