@@ -6,7 +6,14 @@ import { createLogger } from '@suite/toolbox';
 import { type Collection, MongoClient } from 'mongodb';
 import { readConfig } from '../../src/config.js';
 import { type Listener, startListener } from '../../src/listener.js';
-import { closeConnectionsNamed, RABBIT_URL, RabbitAdmin, randomTag, waitFor } from '../support/rabbit.js';
+import {
+  closeConnectionsNamed,
+  consumerPrefetches,
+  RABBIT_URL,
+  RabbitAdmin,
+  randomTag,
+  waitFor,
+} from '../support/rabbit.js';
 
 const logger = createLogger('listener-service', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -138,6 +145,7 @@ describe('listener event path against RabbitMQ and the logger', () => {
     const listener = await f.listen();
     const ready = await fetch(`${listener.url}/readyz`);
     assert.equal(ready.status, 200);
+    assert.deepEqual(await consumerPrefetches(f.queue), [100], 'one consumer with the configured prefetch');
     await waitUntilStored(f.tag, 10_000);
 
     await assertStoredExactlyOnce(f.tag, eventIds);
@@ -148,6 +156,23 @@ describe('listener event path against RabbitMQ and the logger', () => {
         describe: () => 'queue not drained',
       },
     );
+    assert.equal((await fetch(`${listener.url}/ping`)).status, 200);
+    const metrics = await (await fetch(`${listener.url}/metrics`)).text();
+    for (const line of [
+      'listener_events_consumed_total{service="listener-service"} 10000',
+      'listener_events_stored_total{service="listener-service"} 10000',
+      'listener_events_retried_total{service="listener-service"} 0',
+      'listener_events_dead_lettered_total{reason="malformed",service="listener-service"} 0',
+      'listener_events_in_flight{service="listener-service"} 0',
+    ]) {
+      assert.ok(
+        metrics.split('\n').includes(line),
+        `/metrics lacks "${line}":\n${metrics
+          .split('\n')
+          .filter((l) => l.startsWith('listener_'))
+          .join('\n')}`,
+      );
+    }
   });
 
   test('when RabbitMQ drops the listener connection mid-stream, then consumption resumes and each event is stored once', async (t) => {

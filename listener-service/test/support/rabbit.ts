@@ -108,3 +108,13 @@ export async function closeConnectionsNamed(fragment: string): Promise<number> {
   for (const pid of pids) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test']);
   return pids.length;
 }
+
+/** The prefetch of each consumer on `queue`, as RabbitMQ reports it. */
+export async function consumerPrefetches(queue: string): Promise<number[]> {
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_consumers', 'queue_name', 'prefetch_count']);
+  return stdout
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([name]) => name === queue)
+    .map(([, prefetch]) => Number(prefetch));
+}

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { attemptsOf, createEventEmitter, type EventEmitter, retryDelayMs } from '@suite/proto';
+import {
+  assertEventTopology,
+  attemptsOf,
+  createEventEmitter,
+  type EventEmitter,
+  eventTopology,
+  retryDelayMs,
+} from '@suite/proto';
 import { AppError, createLogger } from '@suite/toolbox';
 
 /** A port nothing listens on: bound once by us, then released. */
@@ -62,5 +69,30 @@ describe('retry schedule', () => {
     assert.equal(attemptsOf({ 'x-attempts': -2 }), 0);
     assert.equal(attemptsOf({ 'x-attempts': '3' }), 3);
     assert.equal(attemptsOf({ 'x-attempts': 4 }), 4);
+  });
+});
+
+describe('event topology', () => {
+  test('when declared, then a durable topic exchange, a durable queue bound to the three keys, a retry delay line and a dead queue exist', async () => {
+    const calls: unknown[][] = [];
+    const channel = {
+      assertExchange: async (...args: unknown[]) => calls.push(['exchange', ...args]),
+      assertQueue: async (...args: unknown[]) => calls.push(['queue', ...args]),
+      bindQueue: async (...args: unknown[]) => calls.push(['bind', ...args]),
+    };
+    await assertEventTopology(channel as never, eventTopology({ queue: 'logs' }));
+    assert.deepEqual(calls, [
+      ['exchange', 'logs_topic', 'topic', { durable: true }],
+      ['queue', 'logs', { durable: true }],
+      ['bind', 'logs', 'logs_topic', 'log.INFO'],
+      ['bind', 'logs', 'logs_topic', 'log.WARNING'],
+      ['bind', 'logs', 'logs_topic', 'log.ERROR'],
+      [
+        'queue',
+        'logs.retry',
+        { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'logs' } },
+      ],
+      ['queue', 'logs.dead', { durable: true }],
+    ]);
   });
 });
