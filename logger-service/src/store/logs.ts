@@ -58,9 +58,10 @@ export interface LogStore {
   insert(entry: LogEntry, ids?: LogIds): Promise<InsertOutcome>;
   /** Newest first. */
   list(query: ListQuery): Promise<LogPage>;
+  /** Null when the id is not a 24-hex ObjectId or no entry has it. */
   get(id: string): Promise<StoredLog | null>;
   deleteAll(): Promise<number>;
-  /** Sets `updated_at` to now; false when no entry has that id. */
+  /** Sets `updated_at` to now; false when the id is malformed or no entry has it. */
   touch(id: string): Promise<boolean>;
   ping(): Promise<void>;
 }
