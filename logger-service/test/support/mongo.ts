@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { withMongoDatabase } from '@suite/mongo-standin';
 import type { Db, MongoClient } from 'mongodb';
 import { createLogStore, type LogStore } from '../../src/store/logs.js';
 import { createMongoClient, databaseNameFromUrl } from '../../src/store/mongo.js';
@@ -23,22 +24,6 @@ interface Standin {
 }
 
 /**
- * Swaps the database in a MongoDB URL, keeping credentials, hosts and options. Credentials go on
- * authenticating where they did: without `authSource`, MongoDB authenticates against the URL's
- * database (`admin` when there is none), so the old one is named explicitly.
- */
-export function withDatabase(url: string, database: string): string {
-  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(url);
-  if (!match) throw new Error(`not a MongoDB URL: ${url}`);
-  const [, scheme, authority = '', oldDatabase = '', query = ''] = match;
-  const options = query ? query.split('&') : [];
-  if (authority.includes('@') && !options.some((option) => /^authSource=/i.test(option))) {
-    options.push(`authSource=${oldDatabase || 'admin'}`);
-  }
-  return `${scheme}${authority}/${database}${options.length > 0 ? `?${options.join('&')}` : ''}`;
-}
-
-/**
  * A MongoDB for one test file: the stand-in on an ephemeral port, or the server in `MONGO_URL`;
  * either way a database with a random name, dropped at the end.
  */
@@ -55,12 +40,12 @@ export async function startTestMongo(
   let standinPort = 0;
   let url: string;
   if (external) {
-    url = withDatabase(external, database);
+    url = withMongoDatabase(external, database);
   } else {
     const { startMongoStandin } = await import('@suite/mongo-standin');
     standin = await startMongoStandin({ port: 0, auth: options.auth });
     standinPort = standin.port;
-    url = withDatabase(standin.url, database);
+    url = withMongoDatabase(standin.url, database);
   }
   const client = createMongoClient(url, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 1500,

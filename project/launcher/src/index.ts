@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { startMongoStandin } from '@suite/mongo-standin';
+import { startMongoStandin, withMongoDatabase } from '@suite/mongo-standin';
 import { startSmtpCatcher } from '@suite/smtp-catcher';
 import {
   DEFAULT_DATABASE_URL,
@@ -92,7 +92,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const cleanups: Array<() => Promise<unknown>> = [];
   let mongoUrl = source.MONGO_URL;
   if (mongoUrl) {
-    if (ephemeral) mongoUrl = withDatabase(mongoUrl, `suite_${suffix}`);
+    if (ephemeral) mongoUrl = withMongoDatabase(mongoUrl, `suite_${suffix}`);
   } else {
     let persistFile: string | undefined;
     if (!ephemeral) {
@@ -101,7 +101,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     }
     const standin = await startMongoStandin({ port: ports.mongo, persistFile });
     cleanups.push(() => standin.close());
-    mongoUrl = `${standin.url.replace(/\/?(\?.*)?$/, '')}/logs`;
+    mongoUrl = withMongoDatabase(standin.url, 'logs');
   }
 
   let mail: MailCatcher | undefined;

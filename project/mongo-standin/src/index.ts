@@ -76,3 +76,5 @@ function connectionUrl(host: string, port: number, auth: MongoStandinOptions['au
   const credentials = `${encodeURIComponent(auth.username)}:${encodeURIComponent(auth.password)}`;
   return `mongodb://${credentials}@${reachableHost}:${port}/?authSource=admin`;
 }
+
+export { withMongoDatabase } from './url.js';
