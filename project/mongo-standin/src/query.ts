@@ -22,7 +22,7 @@ export interface FindOptions {
   projection?: Doc | undefined;
 }
 
-export function findDocuments(docs: Doc[], filter: Doc, options: FindOptions = {}): Doc[] {
+export function findDocuments(docs: readonly Doc[], filter: Doc, options: FindOptions = {}): Doc[] {
   let source = docs;
   let sort = options.sort;
   // {$natural: ±1} is insertion order, which is the array order.

@@ -1,4 +1,4 @@
-import { EJSON, UUID } from 'bson';
+import { EJSON, ObjectId, UUID } from 'bson';
 import { Query } from 'mingo';
 import { type Doc, formatValue, isPlainObject, valuesAtPath } from './documents.js';
 import { badValue, CommandError, invalidNamespace } from './errors.js';
@@ -57,6 +57,22 @@ class Index {
       canonical(this.spec.partialFilterExpression ?? null) ===
         canonical(other.partialFilterExpression ?? null)
     );
+  }
+
+  /**
+   * The one document whose single indexed field equals `value`, or null; undefined when this index
+   * cannot answer (not unique, compound or partial), so the caller scans instead.
+   */
+  lookup(field: string, value: unknown): Doc | null | undefined {
+    if (
+      !this.enforcesUniqueness ||
+      this.partialFilter ||
+      this.fields.length !== 1 ||
+      this.fields[0] !== field
+    ) {
+      return undefined;
+    }
+    return this.owners.get(canonical([value])) ?? null;
   }
 
   hasKeyPattern(key: Doc): boolean {
@@ -119,6 +135,25 @@ export class Collection {
 
   get namespace(): string {
     return `${this.database}.${this.name}`;
+  }
+
+  /**
+   * The documents a filter can match. An equality on a uniquely indexed field (`{_id: id}`,
+   * `{event_id: 'x'}`) is answered from the index, so keyed writes do not scan the collection;
+   * everything else gets every document. Only strings and ObjectIds take the shortcut: numbers of
+   * different BSON types compare equal in a query but not as index keys.
+   */
+  candidatesFor(filter: Doc): readonly Doc[] {
+    const fields = Object.keys(filter);
+    if (fields.length !== 1) return this.docs;
+    const field = fields[0]!;
+    const value = filter[field];
+    if (typeof value !== 'string' && !(value instanceof ObjectId)) return this.docs;
+    for (const index of this.indexes) {
+      const found = index.lookup(field, value);
+      if (found !== undefined) return found ? [found] : [];
+    }
+    return this.docs;
   }
 
   indexSpecs(): IndexSpec[] {

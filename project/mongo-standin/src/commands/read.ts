@@ -18,8 +18,9 @@ const find: CommandHandler = (ctx) => {
   const { command } = ctx;
   const limit = integerArgument(command, 'limit') ?? 0;
   const collection = ctx.server.store.collection(ctx.db, name);
+  const filter = documentArgument(command, 'filter') ?? {};
   const docs = collection
-    ? findDocuments(collection.docs, documentArgument(command, 'filter') ?? {}, {
+    ? findDocuments(collection.candidatesFor(filter), filter, {
         sort: documentArgument(command, 'sort'),
         projection: documentArgument(command, 'projection'),
         skip: nonNegative('skip', integerArgument(command, 'skip')),

@@ -66,7 +66,7 @@ function updateStatement(ctx: CommandContext, name: string, statement: Doc): Upd
   validateUpdateSpec(update, multi);
   const arrayFilters = Array.isArray(statement.arrayFilters) ? (statement.arrayFilters as Doc[]) : undefined;
   const collection = ctx.server.store.collection(ctx.db, name);
-  const matches = collection ? collection.docs.filter(matcher(filter)) : [];
+  const matches = collection ? collection.candidatesFor(filter).filter(matcher(filter)) : [];
   const targets = multi ? matches : matches.slice(0, 1);
   if (targets.length === 0) {
     if (statement.upsert !== true) return { matched: 0, modified: 0 };
@@ -124,7 +124,8 @@ const remove: CommandHandler = (ctx) => {
       if (statement.limit !== 0 && statement.limit !== 1)
         throw badValue('The limit field in delete objects must be 0 or 1');
       if (!collection) continue;
-      const matches = collection.docs.filter(matcher(documentArgument(statement, 'q') ?? {}));
+      const filter = documentArgument(statement, 'q') ?? {};
+      const matches = collection.candidatesFor(filter).filter(matcher(filter));
       const doomed = statement.limit === 1 ? matches.slice(0, 1) : matches;
       collection.remove(new Set(doomed));
       n += doomed.length;
@@ -144,7 +145,10 @@ const findAndModify: CommandHandler = (ctx) => {
   const returnNew = command.new === true;
   const collection = ctx.server.store.collection(ctx.db, name);
   const [target] = collection
-    ? findDocuments(collection.docs, filter, { sort: documentArgument(command, 'sort'), limit: 1 })
+    ? findDocuments(collection.candidatesFor(filter), filter, {
+        sort: documentArgument(command, 'sort'),
+        limit: 1,
+      })
     : [];
   const shape = (doc: Doc | undefined) =>
     doc && fields ? (findDocuments([doc], {}, { projection: fields })[0] ?? null) : (doc ?? null);

@@ -21,6 +21,46 @@ describe('indexes, collections and databases', () => {
     await standin?.close();
   });
 
+  test('when a filter is an equality on a uniquely indexed field, then index-answered reads and writes match what a scan would', async () => {
+    const events = db.collection(uniqueName('events'));
+    await events.createIndex({ event_id: 1 }, { unique: true, sparse: true });
+    await events.createIndex({ tags: 1 }, { unique: true });
+    await events.insertMany([
+      { event_id: 'e1', tags: ['a', 'b'], n: 1 },
+      { tags: ['c'], n: 2 },
+      { event_id: 'e3', tags: ['d'], n: 3 },
+    ]);
+    for (let i = 0; i < 2; i++) {
+      await events.updateOne({ event_id: 'e4' }, { $setOnInsert: { n: 4, tags: ['e'] } }, { upsert: true });
+    }
+    assert.equal(
+      await events.countDocuments({ event_id: 'e4' }),
+      1,
+      'an upsert keyed on the index stores once',
+    );
+    assert.deepEqual(
+      (await events.find({ tags: 'b' }).toArray()).map((d) => d.n),
+      [1],
+      'an array element is a key',
+    );
+    assert.deepEqual(
+      (await events.find({ event_id: 'nope' }).toArray()).map((d) => d.n),
+      [],
+    );
+    const third = await events.findOne({ event_id: 'e3' });
+    assert.equal(third?.n, 3);
+    assert.equal((await events.findOne({ _id: third!._id }))?.n, 3, 'the _id index answers too');
+    await events.updateOne({ event_id: 'e3' }, { $set: { n: 30 } });
+    assert.equal((await events.findOne({ event_id: 'e3' }))?.n, 30, 'the index follows an updated document');
+    await events.deleteOne({ event_id: 'e1' });
+    assert.deepEqual(
+      (await events.find({ tags: 'a' }).toArray()).length,
+      0,
+      'a deleted document leaves the index',
+    );
+    assert.equal(await events.countDocuments(), 3);
+  });
+
   test('when a unique index exists, then a duplicate insert fails with E11000 and code 11000', async () => {
     const users = db.collection(uniqueName('users'));
     assert.equal(await users.createIndex({ email: 1 }, { unique: true }), 'email_1');
