@@ -1,6 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import { errors, Pool } from 'undici';
 import { badGateway, gatewayTimeout } from './errors.js';
 import { currentForwardedFor, currentRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -9,6 +7,7 @@ export interface HttpClientOptions {
   service: string;
   baseURL: string;
   timeoutMs?: number;
+  /** Most connections kept open to the peer at once. */
   maxSockets?: number;
 }
 
@@ -33,64 +32,84 @@ const UNREACHABLE = new Set([
   'EAI_AGAIN',
   'EPIPE',
 ]);
-const TIMED_OUT = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
 /**
- * A long-lived client for one peer: keep-alive sockets, a timeout on every call, the request id
- * passed on, and transport failures mapped to 502 (unreachable) or 504 (timeout). Any HTTP status
- * is returned as is, so callers map downstream answers honestly.
+ * A long-lived client for one peer: a pool of kept-alive connections (undici, Node's own HTTP
+ * client), a timeout on every call, the request id and caller address passed on, and transport
+ * failures mapped to 502 (unreachable) or 504 (timeout). Any HTTP status is returned as is, so
+ * callers map downstream answers honestly.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { service, baseURL, timeoutMs = 5000, maxSockets = 64 } = options;
-  const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
-  const httpAgent = new http.Agent(agentOptions);
-  const httpsAgent = new https.Agent(agentOptions);
-  const instance: AxiosInstance = axios.create({
-    baseURL,
-    timeout: timeoutMs,
-    httpAgent,
-    httpsAgent,
-    validateStatus: () => true,
-    maxRedirects: 0,
-    transitional: { clarifyTimeoutError: true },
-  });
-  instance.interceptors.request.use((config) => {
-    const requestId = currentRequestId();
-    if (requestId) config.headers.set(REQUEST_ID_HEADER, requestId);
-    const forwardedFor = currentForwardedFor();
-    if (forwardedFor) config.headers.set('x-forwarded-for', forwardedFor);
-    return config;
+  const { service, timeoutMs = 5000, maxSockets = 64 } = options;
+  const base = new URL(options.baseURL);
+  const basePath = base.pathname.replace(/\/$/, '');
+  const pool = new Pool(base.origin, {
+    connections: maxSockets,
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    keepAliveTimeout: 30_000,
   });
 
-  const send = async <T>(method: 'get' | 'post', path: string, body?: unknown): Promise<HttpResponse<T>> => {
+  const send = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResponse<T>> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const requestId = currentRequestId();
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    const forwardedFor = currentForwardedFor();
+    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     try {
-      const response = await instance.request<T>({ method, url: path, data: body });
-      const headers: Record<string, string> = {};
+      const response = await pool.request({
+        method,
+        path: `${basePath}${path}`,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      const flat: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+        if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      return { status: response.status, data: response.data, headers };
+      return { status: response.statusCode, data: parseBody(text, flat['content-type']) as T, headers: flat };
     } catch (error) {
-      if (isAxiosError(error) && error.code && TIMED_OUT.has(error.code)) {
-        throw gatewayTimeout(service, timeoutMs, error);
-      }
-      if (isAxiosError(error) && error.code && UNREACHABLE.has(error.code)) {
-        throw badGateway(service, 'is unreachable', error);
-      }
-      throw badGateway(
-        service,
-        `request failed: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-      );
+      throw mapTransportError(error, service, timeoutMs);
     }
   };
 
   return {
-    post: (path, body) => send('post', path, body),
-    get: (path) => send('get', path),
+    post: (path, body) => send('POST', path, body),
+    get: (path) => send('GET', path),
     close: () => {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      void pool.close();
     },
   };
+}
+
+/** JSON when the peer says so and it parses; otherwise the text, so a proxy's HTML error page is still reported. */
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '' || !contentType?.includes('json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function mapTransportError(error: unknown, service: string, timeoutMs: number) {
+  if (
+    error instanceof errors.HeadersTimeoutError ||
+    error instanceof errors.BodyTimeoutError ||
+    error instanceof errors.ConnectTimeoutError
+  ) {
+    return gatewayTimeout(service, timeoutMs, error);
+  }
+  const code = (error as { code?: string }).code;
+  if ((code && UNREACHABLE.has(code)) || error instanceof errors.SocketError) {
+    return badGateway(service, 'is unreachable', error);
+  }
+  return badGateway(
+    service,
+    `request failed: ${error instanceof Error ? error.message : String(error)}`,
+    error,
+  );
 }

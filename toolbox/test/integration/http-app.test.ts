@@ -22,6 +22,7 @@ describe('createHttpApp and the error middleware', () => {
   let seenByDownstream: string | undefined;
   let forwardedToDownstream: string | undefined;
   let failReadiness = false;
+  const clients: Array<{ close(): void }> = [];
 
   before(async () => {
     downstream = http.createServer((req, res) => {
@@ -68,13 +69,10 @@ describe('createHttpApp and the error middleware', () => {
     finishHttpApp(app);
     server = http.createServer(app);
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
-    after(() => {
-      client.close();
-      unreachable.close();
-    });
   });
 
   after(async () => {
+    for (const client of clients) client.close();
     await new Promise((r) => server.close(r));
     await new Promise((r) => downstream.close(r));
   });
