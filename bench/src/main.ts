@@ -8,7 +8,7 @@ import { measureBcryptAlone, measureCeiling } from './ceilings.js';
 import { measureEventPath, measureRabbitCeiling } from './event-path.js';
 import { runLoad } from './load.js';
 import { BCRYPT_COST, SEED_USER, selectPaths } from './paths.js';
-import { killChildren } from './processes.js';
+import { firstLine, killChildren, spawnTracked } from './processes.js';
 import {
   type BenchReport,
   evaluateTargets,
@@ -31,6 +31,13 @@ function profileEnv(dir: string): Record<string, string> {
 }
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function startSmtpSink(): Promise<number> {
+  const sink = spawnTracked(process.execPath, [
+    fileURLToPath(new URL('./children/smtp-sink.js', import.meta.url)),
+  ]);
+  return (JSON.parse(await firstLine(sink, 10_000)) as { port: number }).port;
+}
 
 let suite: Suite | undefined;
 let stopping: Promise<void> | undefined;
@@ -55,9 +62,12 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     warmupSeconds: options.warmupSeconds,
   };
 
-  say('starting the suite (ephemeral ports, LOG_LEVEL=warn)');
+  say('starting an SMTP sink and the suite (ephemeral ports, LOG_LEVEL=warn)');
+  const smtpPort = await startSmtpSink();
   suite = await startSuite({
     ports: 'ephemeral',
+    // MAIL_HOST set: the launcher starts no catcher and the mail-service sends to the sink.
+    sourceEnv: { ...process.env, MAIL_HOST: '127.0.0.1', MAIL_PORT: String(smtpPort) },
     env: {
       LOG_LEVEL: 'warn',
       ...(options.profileDir ? profileEnv(resolve(options.profileDir)) : {}),

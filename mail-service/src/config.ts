@@ -12,7 +12,7 @@ export const configSchema = z.object({
   MAIL_PASSWORD: z.string().optional(),
   FROM_NAME: z.string().default('Microservices Suite'),
   FROM_ADDRESS: z.string().email().default('suite@example.com'),
-  MAIL_MAX_CONNECTIONS: env.positiveInt(5),
+  MAIL_MAX_CONNECTIONS: env.positiveInt(20),
   MAIL_TIMEOUT_MS: env.positiveInt(5000),
 });
 export type Config = z.infer<typeof configSchema>;
