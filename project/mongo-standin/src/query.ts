@@ -2,6 +2,7 @@ import { Aggregator, find, update as mingoUpdate, Query } from 'mingo';
 import type { Options } from 'mingo/types';
 import { cloneDocument, type Doc } from './documents.js';
 import { badValue } from './errors.js';
+import type { Collection } from './store.js';
 
 export type ResolveCollection = (name: string) => Doc[];
 
@@ -13,6 +14,12 @@ export function mingoOptions(resolveCollection?: ResolveCollection): Partial<Opt
 export function matcher(filter: Doc): (doc: Doc) => boolean {
   const query = new Query(filter, mingoOptions());
   return (doc) => query.test(doc);
+}
+
+/** The documents of a collection a write filter selects; an index-answered equality needs no query engine. */
+export function matchingDocuments(collection: Collection, filter: Doc): Doc[] {
+  const exact = collection.lookupByIndex(filter);
+  return exact ? [...exact] : collection.docs.filter(matcher(filter));
 }
 
 export interface FindOptions {

@@ -144,16 +144,21 @@ export class Collection {
    * different BSON types compare equal in a query but not as index keys.
    */
   candidatesFor(filter: Doc): readonly Doc[] {
+    return this.lookupByIndex(filter) ?? this.docs;
+  }
+
+  /** Exactly the documents matching an index-answerable filter (see `candidatesFor`); undefined otherwise. */
+  lookupByIndex(filter: Doc): readonly Doc[] | undefined {
     const fields = Object.keys(filter);
-    if (fields.length !== 1) return this.docs;
+    if (fields.length !== 1) return undefined;
     const field = fields[0]!;
     const value = filter[field];
-    if (typeof value !== 'string' && !(value instanceof ObjectId)) return this.docs;
+    if (typeof value !== 'string' && !(value instanceof ObjectId)) return undefined;
     for (const index of this.indexes) {
       const found = index.lookup(field, value);
       if (found !== undefined) return found ? [found] : [];
     }
-    return this.docs;
+    return undefined;
   }
 
   indexSpecs(): IndexSpec[] {

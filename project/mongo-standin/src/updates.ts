@@ -68,13 +68,29 @@ export function buildUpsertDocument(filter: Doc, update: UpdateSpec, arrayFilter
     const modifier: Doc = { ...operators };
     if (isPlainObject($setOnInsert))
       modifier.$set = { ...(operators.$set as Doc | undefined), ...$setOnInsert };
-    doc = Object.keys(modifier).length > 0 ? applyOperators(seed, modifier, {}, arrayFilters) : seed;
+    const plain = plainTopLevelSet(modifier);
+    if (plain) doc = { ...seed, ...plain };
+    else doc = Object.keys(modifier).length > 0 ? applyOperators(seed, modifier, {}, arrayFilters) : seed;
   } else {
     if ('_id' in update && '_id' in seed && !sameValue(update._id, seed._id)) throw immutableId();
     doc = '_id' in seed ? { _id: seed._id, ...update } : { ...update };
   }
   if (Array.isArray(doc._id)) throw new CommandError(2, 'BadValue', "can't use an array for _id");
   return withIdFirst(doc);
+}
+
+/**
+ * The fields of a modifier that is only `$set` of top-level fields (what a keyed `$setOnInsert` upsert
+ * sends): a plain merge, so inserting through an upsert does not pay for the update engine.
+ */
+function plainTopLevelSet(modifier: Doc): Doc | undefined {
+  const operators = Object.keys(modifier);
+  if (operators.length !== 1 || operators[0] !== '$set' || !isPlainObject(modifier.$set)) return undefined;
+  const fields = modifier.$set as Doc;
+  const simple = Object.keys(fields).every(
+    (key) => key !== '_id' && !key.includes('.') && !key.startsWith('$'),
+  );
+  return simple ? fields : undefined;
 }
 
 function applyOperators(current: Doc, modifier: Doc, filter: Doc, arrayFilters: Doc[] | undefined): Doc {

@@ -1,6 +1,6 @@
 import { type Doc, isPlainObject, withIdFirst } from '../documents.js';
 import { badValue, errorReply, typeMismatch } from '../errors.js';
-import { findDocuments, matcher } from '../query.js';
+import { findDocuments, matchingDocuments } from '../query.js';
 import type { Collection } from '../store.js';
 import { applyUpdate, buildUpsertDocument, validateUpdateSpec } from '../updates.js';
 import {
@@ -66,7 +66,7 @@ function updateStatement(ctx: CommandContext, name: string, statement: Doc): Upd
   validateUpdateSpec(update, multi);
   const arrayFilters = Array.isArray(statement.arrayFilters) ? (statement.arrayFilters as Doc[]) : undefined;
   const collection = ctx.server.store.collection(ctx.db, name);
-  const matches = collection ? collection.candidatesFor(filter).filter(matcher(filter)) : [];
+  const matches = collection ? matchingDocuments(collection, filter) : [];
   const targets = multi ? matches : matches.slice(0, 1);
   if (targets.length === 0) {
     if (statement.upsert !== true) return { matched: 0, modified: 0 };
@@ -125,7 +125,7 @@ const remove: CommandHandler = (ctx) => {
         throw badValue('The limit field in delete objects must be 0 or 1');
       if (!collection) continue;
       const filter = documentArgument(statement, 'q') ?? {};
-      const matches = collection.candidatesFor(filter).filter(matcher(filter));
+      const matches = matchingDocuments(collection, filter);
       const doomed = statement.limit === 1 ? matches.slice(0, 1) : matches;
       collection.remove(new Set(doomed));
       n += doomed.length;
