@@ -3,22 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Suite } from '@suite/launcher';
-import { type LogReader, openLogReader } from '@suite/launcher';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type LogReader, launchChromium, openLogReader } from '@suite/launcher';
+import type { Browser, Page } from 'playwright-core';
 import { startWholeSuite } from '../support/suite.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 interface Click {
   requestId: string;
   state: string;
@@ -39,11 +28,7 @@ describe('the test page, end to end', () => {
   before(async () => {
     ({ suite, stop: stopSuite } = await startWholeSuite());
     logs = await openLogReader(suite.mongoUrl);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);

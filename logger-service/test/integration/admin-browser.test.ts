@@ -2,28 +2,18 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '@suite/launcher';
+import type { Browser, Page } from 'playwright-core';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 import { type RunningService, startService } from '../support/service.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Would set window.__xss if the page ran it. */
 const XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
 
 describe('admin UI in a browser', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`,
+  skip: existsSync(CHROMIUM_PATH) ? false : `${CHROMIUM_PATH} is not installed`,
 }, () => {
   let mongo: TestMongo;
   let service: RunningService;
@@ -32,7 +22,7 @@ describe('admin UI in a browser', {
   before(async () => {
     mongo = await startTestMongo();
     service = await startService(mongo.store);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     await mongo.store.insert({ name: 'broker_hit', data: 'Hit the broker' }, { requestId: 'req-browser-1' });
     await mongo.store.insert({ name: 'hostile', data: XSS });
   });
