@@ -1,22 +1,18 @@
-import type { LogEntry, LogGrpcClient, LogRpcClient } from '@suite/proto';
+import type { LogEntry } from '@suite/proto';
 import { isAppError, readJsonBody, sendOk } from '@suite/toolbox';
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
-import { type AuthClient, TooManyRequestsError } from '../clients/auth.js';
-import type { LoggerHttpClient } from '../clients/logger-http.js';
-import type { MailClient } from '../clients/mail.js';
-import type { BestEffortEvents, EventPublisher } from '../events.js';
+import type { BrokerDeps } from '../app.js';
+import { TooManyRequestsError } from '../clients/auth.js';
+import type { BestEffortEvents } from '../events.js';
 
-export interface HandleDeps {
-  auth: AuthClient;
-  mail: MailClient;
-  loggerHttp: LoggerHttpClient;
-  loggerRpc: Pick<LogRpcClient, 'logInfo'>;
-  loggerGrpc: Pick<LogGrpcClient, 'writeLog'>;
-  events: EventPublisher;
+export type HandleDeps = Pick<
+  BrokerDeps,
+  'auth' | 'mail' | 'loggerHttp' | 'loggerRpc' | 'loggerGrpc' | 'events'
+> & {
   bestEffort: BestEffortEvents;
-}
+};
 
 const anyObject = z.object({}).passthrough();
 
