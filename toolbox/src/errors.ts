@@ -46,7 +46,6 @@ function codeForStatus(status: number): string {
 export const badRequest = (message: string, data?: unknown) =>
   new AppError(400, message, 'bad_request', { data });
 export const unauthorized = (message = 'invalid credentials') => new AppError(401, message);
-export const notFound = (message = 'not found') => new AppError(404, message);
 export const badGateway = (service: string, detail: string, cause?: unknown) =>
   new AppError(502, `${service} ${detail}`, 'bad_gateway', { cause });
 export const unavailable = (message: string, cause?: unknown) =>

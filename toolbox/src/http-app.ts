@@ -1,8 +1,8 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type ZodType, type z } from 'zod';
-import { errorEnvelope, sendError, sendOk } from './envelope.js';
-import { AppError, badRequest, isAppError } from './errors.js';
+import { envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
+import { badRequest, isAppError } from './errors.js';
 import { type ReadinessChecks, runReadiness } from './health.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
@@ -49,21 +49,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
         'request',
       );
     });
-    runWithRequestId(requestId, next, log, forwardedFor(req));
+    runWithRequestId(requestId, next, forwardedFor(req));
   });
 
   app.get('/ping', (_req, res) => {
-    res.status(200).json({ error: false, message: 'pong' });
+    res.status(200).json(envelope('pong'));
   });
   app.get('/readyz', async (_req, res) => {
     const report = await runReadiness(readiness);
     res
       .status(report.ready ? 200 : 503)
-      .json(
-        report.ready
-          ? { error: false, message: 'ready', data: report.checks }
-          : errorEnvelope('not ready', report.checks),
-      );
+      .json(report.ready ? envelope('ready', report.checks) : errorEnvelope('not ready', report.checks));
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
@@ -99,7 +95,7 @@ interface BodyParserError extends Error {
 }
 
 /** Turns every failure into an envelope; a stack trace never reaches a client. */
-export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, next) => {
+const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
   const log: Logger = res.locals.logger ?? req.app.locals.logger;
   const { status, message, data } = describeError(err);
@@ -166,5 +162,3 @@ export function accepted<T>(
     sendOk(res, message, data, status);
   };
 }
-
-export { AppError };

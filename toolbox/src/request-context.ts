@@ -1,12 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface RequestContext {
   requestId: string;
-  logger?: Logger;
   /** The caller's address chain, passed on as X-Forwarded-For so peers see the real client. */
   forwardedFor?: string;
 }
@@ -14,13 +12,8 @@ export interface RequestContext {
 const storage = new AsyncLocalStorage<RequestContext>();
 
 /** Runs `fn` with a request id that every downstream client picks up without it being passed by hand. */
-export function runWithRequestId<T>(
-  requestId: string,
-  fn: () => T,
-  logger?: Logger,
-  forwardedFor?: string,
-): T {
-  return storage.run({ requestId, logger, forwardedFor }, fn);
+export function runWithRequestId<T>(requestId: string, fn: () => T, forwardedFor?: string): T {
+  return storage.run({ requestId, forwardedFor }, fn);
 }
 
 export function currentForwardedFor(): string | undefined {
@@ -29,10 +22,6 @@ export function currentForwardedFor(): string | undefined {
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
-}
-
-export function currentLogger(fallback: Logger): Logger {
-  return storage.getStore()?.logger ?? fallback;
 }
 
 const SAFE_ID = /^[\w.:-]{1,128}$/;
