@@ -6,9 +6,9 @@ import { GRPC_EVENT_ID_METADATA, GRPC_REQUEST_ID_METADATA } from './names.js';
 import type { LogEntry } from './schemas.js';
 
 /** Resolved from this file so it works from `src/` (tests) and `dist/` (built) alike. */
-export const LOGS_PROTO_PATH = fileURLToPath(new URL('../logs.proto', import.meta.url));
+const LOGS_PROTO_PATH = fileURLToPath(new URL('../logs.proto', import.meta.url));
 
-export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
   enums: String,

@@ -10,14 +10,12 @@ export * from './events/topology.js';
 export { type LineReaderOptions, readLines } from './framing.js';
 export {
   createLogGrpcClient,
-  LOGS_PROTO_PATH,
   type LogGrpcClient,
   type LogGrpcClientOptions,
   type LogMessage,
   type LogRequest,
   type LogResponse,
   loadLogService,
-  PROTO_LOADER_OPTIONS,
 } from './grpc.js';
 export * from './names.js';
 export { createLogRpcClient, type LogRpcClient, type LogRpcClientOptions } from './rpc-client.js';
