@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { composeConfig } from '../support/compose.js';
 import { infrastructure, serviceNames } from '../support/design.js';
 import { envExample, references } from '../support/env.js';
 import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
-
-/** Runs `docker-compose config -q`, which needs no Docker engine; a missing binary is a failure, not a skip. */
-function composeConfig(file: string) {
-  const result = spawnSync('docker-compose', ['-f', file, 'config', '-q'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    assert.fail(
-      'docker-compose is not installed: install it (apt-get install -y docker-compose) to validate',
-    );
-  }
-  if (result.error) throw result.error;
-  return result;
-}
 
 describe('docker-compose.yml', () => {
   const compose = readYaml('docker-compose.yml');

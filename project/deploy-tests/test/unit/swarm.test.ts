@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { composeConfig } from '../support/compose.js';
 import { infrastructure, serviceNames, services } from '../support/design.js';
 import { interpolate } from '../support/env.js';
-import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
+import { readText, readYaml, repoPath } from '../support/files.js';
 
 describe('project/swarm.yml', () => {
   const stack = readYaml('project', 'swarm.yml');
 
   test('when docker-compose validates the stack file, then it accepts it', () => {
-    const result = spawnSync('docker-compose', ['-f', 'project/swarm.yml', 'config', '-q'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-      assert.fail(
-        'docker-compose is not installed: install it (apt-get install -y docker-compose) to validate',
-      );
-    }
+    const result = composeConfig('project/swarm.yml');
     assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}`);
   });
 

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { repoRoot } from './files.js';
+
+/** Runs `docker-compose config -q`, which needs no Docker engine; a missing binary is a failure, not a skip. */
+export function composeConfig(file: string) {
+  const result = spawnSync('docker-compose', ['-f', file, 'config', '-q'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    assert.fail(
+      'docker-compose is not installed: install it (apt-get install -y docker-compose) to validate',
+    );
+  }
+  if (result.error) throw result.error;
+  return result;
+}
