@@ -63,22 +63,18 @@ start_rabbitmq() {
   wait_for RabbitMQ "$RABBIT_HOST" "$RABBIT_PORT" 30
 }
 
-status=0
-if answers "$PG_HOST" "$PG_PORT"; then
-  say "PostgreSQL answers on $PG_HOST:$PG_PORT"
-elif $check_only || ! can_manage; then
-  say "PostgreSQL is not running on $PG_HOST:$PG_PORT. Start it with: sudo bash project/infra.sh (Debian), or 'make up' for Docker Compose"
-  status=1
-else
-  start_postgres || status=1
-fi
+ensure() { # name host port start-function
+  if answers "$2" "$3"; then
+    say "$1 answers on $2:$3"
+  elif $check_only || ! can_manage; then
+    say "$1 is not running on $2:$3. Start it with: sudo bash project/infra.sh (Debian), or 'make up' for Docker Compose"
+    return 1
+  else
+    "$4"
+  fi
+}
 
-if answers "$RABBIT_HOST" "$RABBIT_PORT"; then
-  say "RabbitMQ answers on $RABBIT_HOST:$RABBIT_PORT"
-elif $check_only || ! can_manage; then
-  say "RabbitMQ is not running on $RABBIT_HOST:$RABBIT_PORT. Start it with: sudo bash project/infra.sh (Debian), or 'make up' for Docker Compose"
-  status=1
-else
-  start_rabbitmq || status=1
-fi
+status=0
+ensure PostgreSQL "$PG_HOST" "$PG_PORT" start_postgres || status=1
+ensure RabbitMQ "$RABBIT_HOST" "$RABBIT_PORT" start_rabbitmq || status=1
 exit $status
