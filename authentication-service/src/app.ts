@@ -1,6 +1,5 @@
-import { createHttpApp, finishHttpApp, type HttpMetrics } from '@suite/toolbox';
+import { createHttpApp, finishHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
-import type { Logger } from 'pino';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { ActivityLog } from './clients/activity-log.js';

@@ -1,5 +1,4 @@
-import type { HttpClient } from '@suite/toolbox';
-import type { Logger } from 'pino';
+import type { HttpClient, Logger } from '@suite/toolbox';
 import { Counter, type Registry } from 'prom-client';
 
 export interface ActivityLog {

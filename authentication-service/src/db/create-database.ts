@@ -1,5 +1,5 @@
+import type { Logger } from '@suite/toolbox';
 import pg from 'pg';
-import type { Logger } from 'pino';
 
 /** Splits a connection URL into the database it names and the maintenance database on that server. */
 export function maintenanceTarget(url: string): { database: string; maintenanceUrl: string } {

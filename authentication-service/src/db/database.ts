@@ -1,6 +1,5 @@
-import { unavailable } from '@suite/toolbox';
+import { type Logger, unavailable } from '@suite/toolbox';
 import pg, { type QueryResultRow } from 'pg';
-import type { Logger } from 'pino';
 import { isConnectionError, isDatabaseOutage } from './errors.js';
 
 export interface DatabaseOptions {

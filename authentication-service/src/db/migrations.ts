@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '@suite/toolbox';
 import type { Database } from './database.js';
 
 export interface Migration {

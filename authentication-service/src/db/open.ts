@@ -1,5 +1,4 @@
-import { unavailable } from '@suite/toolbox';
-import type { Logger } from 'pino';
+import { type Logger, unavailable } from '@suite/toolbox';
 import { ensureDatabaseExists } from './create-database.js';
 import { createDatabase, type Database } from './database.js';
 import { runMigrations } from './migrations.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '@suite/toolbox';
 import type { PasswordHasher } from './passwords.js';
 import type { UserStore } from './store.js';
 
