@@ -41,6 +41,16 @@ export const SERVICE_COLOURS: Record<ServiceName, string> = {
   'front-end': '\x1b[92m',
 };
 
+/** The port each service's HTTP listener (and so its /readyz) takes from the plan. */
+const HTTP_PORT: Record<ServiceName, keyof PortPlan> = {
+  'logger-service': 'logger',
+  'authentication-service': 'auth',
+  'mail-service': 'mail',
+  'listener-service': 'listener',
+  'broker-service': 'broker',
+  'front-end': 'frontEnd',
+};
+
 export interface Wiring {
   ports: PortPlan;
   host: string;
@@ -55,12 +65,15 @@ export interface Wiring {
 
 /** Each service's environment, derived from one port plan so every peer address agrees. */
 export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string> {
+  return { PORT: String(w.ports[HTTP_PORT[name]]), ...peerEnv(name, w) };
+}
+
+function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
   const http = (port: number) => `http://${w.host}:${port}`;
   const { ports } = w;
   switch (name) {
     case 'logger-service':
       return {
-        PORT: String(ports.logger),
         RPC_PORT: String(ports.loggerRpc),
         GRPC_PORT: String(ports.loggerGrpc),
         MONGO_URL: w.mongoUrl,
@@ -68,20 +81,17 @@ export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string>
       };
     case 'authentication-service':
       return {
-        PORT: String(ports.auth),
         DATABASE_URL: w.databaseUrl,
         LOGGER_SERVICE_URL: http(ports.logger),
       };
     case 'mail-service':
       return {
-        PORT: String(ports.mail),
         MAIL_HOST: w.mailHost,
         MAIL_PORT: String(w.mailPort),
         MAIL_ENCRYPTION: 'none',
       };
     case 'listener-service':
       return {
-        PORT: String(ports.listener),
         RABBIT_URL: w.rabbitUrl,
         LOGGER_RPC_ADDR: `${w.host}:${ports.loggerRpc}`,
         LOGGER_GRPC_ADDR: `${w.host}:${ports.loggerGrpc}`,
@@ -90,7 +100,6 @@ export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string>
       };
     case 'broker-service':
       return {
-        PORT: String(ports.broker),
         AUTH_SERVICE_URL: http(ports.auth),
         MAIL_SERVICE_URL: http(ports.mail),
         LOGGER_SERVICE_URL: http(ports.logger),
@@ -103,18 +112,10 @@ export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string>
         CORS_ORIGINS: `http://localhost:${ports.frontEnd},http://127.0.0.1:${ports.frontEnd}`,
       };
     case 'front-end':
-      return { PORT: String(ports.frontEnd), BROKER_URL: `http://localhost:${ports.broker}` };
+      return { BROKER_URL: `http://localhost:${ports.broker}` };
   }
 }
 
 export function readyUrl(name: ServiceName, w: Wiring): string {
-  const port = {
-    'logger-service': w.ports.logger,
-    'authentication-service': w.ports.auth,
-    'mail-service': w.ports.mail,
-    'listener-service': w.ports.listener,
-    'broker-service': w.ports.broker,
-    'front-end': w.ports.frontEnd,
-  }[name];
-  return `http://${w.host}:${port}/readyz`;
+  return `http://${w.host}:${w.ports[HTTP_PORT[name]]}/readyz`;
 }
