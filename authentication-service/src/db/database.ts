@@ -1,4 +1,4 @@
-import { type Logger, unavailable } from '@suite/toolbox';
+import { type Logger, retry, unavailable } from '@suite/toolbox';
 import pg, { type QueryResultRow } from 'pg';
 import { isConnectionError, isDatabaseOutage } from './errors.js';
 
@@ -54,13 +54,13 @@ export function createDatabase(options: DatabaseOptions): Database {
 
   async function query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
     try {
-      return (await pool.query<R>(text, values)).rows;
-    } catch (err) {
-      if (!isConnectionError(err)) throw asOutage(err);
-      logger.warn({ err: (err as Error).message }, 'database connection lost; retrying once');
-    }
-    try {
-      return (await pool.query<R>(text, values)).rows;
+      return await retry(async () => (await pool.query<R>(text, values)).rows, {
+        retries: 1,
+        baseDelayMs: 0,
+        shouldRetry: isConnectionError,
+        onRetry: (err) =>
+          logger.warn({ err: (err as Error).message }, 'database connection lost; retrying once'),
+      });
     } catch (err) {
       throw asOutage(err);
     }
