@@ -1,4 +1,4 @@
-import { LOGS_EXCHANGE } from '@suite/proto';
+import { DEFAULT_EVENTS_QUEUE, LOGS_EXCHANGE } from '@suite/proto';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 
@@ -17,7 +17,7 @@ export const configSchema = z.object({
   MAIL_TIMEOUT_MS: env.positiveInt(15_000),
   EXCHANGE_NAME: z.string().min(1).default(LOGS_EXCHANGE),
   // The listener's shared queue, declared with the exchange so events wait even while no listener runs.
-  QUEUE_NAME: z.string().min(1).default('logs'),
+  QUEUE_NAME: z.string().min(1).default(DEFAULT_EVENTS_QUEUE),
 });
 export type Config = z.infer<typeof configSchema>;
 

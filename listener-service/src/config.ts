@@ -1,4 +1,4 @@
-import { LOGS_EXCHANGE } from '@suite/proto';
+import { DEFAULT_EVENTS_QUEUE, LOGS_EXCHANGE } from '@suite/proto';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 
@@ -9,7 +9,7 @@ export const configSchema = z.object({
   LOGGER_TRANSPORT: z.enum(['rpc', 'grpc']).default('rpc'),
   LOGGER_RPC_ADDR: env.hostPort('127.0.0.1:5001'),
   LOGGER_GRPC_ADDR: env.hostPort('127.0.0.1:50001'),
-  QUEUE_NAME: z.string().min(1).default('logs'),
+  QUEUE_NAME: z.string().min(1).default(DEFAULT_EVENTS_QUEUE),
   PREFETCH: env.positiveInt(50),
   MAX_ATTEMPTS: env.positiveInt(5),
   RETRY_BASE_MS: env.positiveInt(1000),
