@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { startMongoStandin, withMongoDatabase } from '@suite/mongo-standin';
+import { DEFAULT_EVENTS_QUEUE, LOGS_EXCHANGE } from '@suite/proto';
 import { startSmtpCatcher } from '@suite/smtp-catcher';
 import {
   DEFAULT_DATABASE_URL,
@@ -86,8 +87,8 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   ]);
   const databaseUrl = ephemeral ? withDatabase(configuredDatabase, `suite_${suffix}`) : configuredDatabase;
   // A run of the tests gets its own exchange and queue, so its events never reach a real listener's queue.
-  const queueName = ephemeral ? `logs_${suffix}` : 'logs';
-  const exchangeName = ephemeral ? `logs_topic_${suffix}` : 'logs_topic';
+  const queueName = ephemeral ? `${DEFAULT_EVENTS_QUEUE}_${suffix}` : DEFAULT_EVENTS_QUEUE;
+  const exchangeName = ephemeral ? `${LOGS_EXCHANGE}_${suffix}` : LOGS_EXCHANGE;
 
   const cleanups: Array<() => Promise<unknown>> = [];
   let mongoUrl = source.MONGO_URL;

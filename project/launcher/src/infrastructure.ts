@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { eventTopology } from '@suite/proto';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { canConnect } from './ports.js';
@@ -47,11 +48,14 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
 
 /** Removes a throw-away queue, the retry and dead-letter queues derived from it, and its exchange. */
 export async function deleteQueues(rabbitUrl: string, queue: string, exchange: string): Promise<void> {
+  const topology = eventTopology({ queue, exchange });
   const connection = await amqp.connect(rabbitUrl);
   try {
     const channel = await connection.createChannel();
-    for (const name of [queue, `${queue}.retry`, `${queue}.dead`]) await channel.deleteQueue(name);
-    await channel.deleteExchange(exchange);
+    for (const name of [topology.queue, topology.retryQueue, topology.deadQueue]) {
+      await channel.deleteQueue(name);
+    }
+    await channel.deleteExchange(topology.exchange);
     await channel.close();
   } finally {
     await connection.close();
