@@ -6,15 +6,12 @@ import type { LogStore } from '../store/logs.js';
 /** Answers one newline-delimited frame; resolves to the response line, or null for a notification. */
 export type RpcDispatcher = (line: string) => Promise<string | null>;
 
-export const PARSE_ERROR_RESPONSE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: null,
-  error: { code: JSONRPCErrorCode.ParseError, message: 'Parse error' },
-});
-
-export function errorResponseLine(code: number, message: string, id: string | number | null = null): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } });
+/** An error answer to a line whose request id could not be read, hence `id: null`. */
+export function errorResponseLine(code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
 }
+
+const PARSE_ERROR_RESPONSE = errorResponseLine(JSONRPCErrorCode.ParseError, 'Parse error');
 
 export function createRpcDispatcher(store: LogStore, logger: Logger): RpcDispatcher {
   const server = new JSONRPCServer({
