@@ -55,9 +55,9 @@ run: node_modules ## Without Docker: every service as a local process (Ctrl-C st
 	npm run build
 	node project/launcher/dist/main.js
 
-test: node_modules ## The test suite: build, lint, every package's tests against real servers
+test: node_modules ## The test suite: build, type-check the tests, lint, every package's tests against real servers
 	@bash project/infra.sh
-	npm run build
+	npm run typecheck
 	npm run lint
 	npm test --workspaces --if-present
 

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
 
 /**
@@ -21,7 +21,8 @@ export function closeHttpServer(server: Server, graceMs = 5000): Promise<void> {
   });
 }
 
-export function listen(server: Server, port: number, host?: string): Promise<number> {
+/** Listens on any server (HTTP, or plain TCP like the JSON-RPC one) and resolves with the bound port. */
+export function listen(server: NetServer, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { readLines } from '@suite/proto';
-import type { Logger } from '@suite/toolbox';
+import { type Logger, listen } from '@suite/toolbox';
 import { JSONRPCErrorCode } from 'json-rpc-2.0';
 import type { LogStore } from '../store/logs.js';
 import { createRpcDispatcher, errorResponseLine } from './dispatcher.js';
@@ -30,7 +30,7 @@ interface Connection {
 }
 
 /** JSON-RPC 2.0 over TCP: one JSON object per line each way, many pipelined calls per connection. */
-export function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
+export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
   const {
     store,
     logger,
@@ -93,27 +93,21 @@ export function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      server.on('error', (err) => log.error({ err }, 'JSON-RPC server error'));
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            if (!server.listening) return done();
-            server.close(() => done());
-            for (const [socket, connection] of connections) {
-              connection.closing = true;
-              endWhenIdle(socket, connection);
-            }
-            setTimeout(() => {
-              for (const socket of connections.keys()) socket.destroy();
-            }, closeGraceMs).unref();
-          }),
-      });
-    });
-  });
+  const boundPort = await listen(server, port, host);
+  server.on('error', (err) => log.error({ err }, 'JSON-RPC server error'));
+  return {
+    port: boundPort,
+    close: () =>
+      new Promise<void>((done) => {
+        if (!server.listening) return done();
+        server.close(() => done());
+        for (const [socket, connection] of connections) {
+          connection.closing = true;
+          endWhenIdle(socket, connection);
+        }
+        setTimeout(() => {
+          for (const socket of connections.keys()) socket.destroy();
+        }, closeGraceMs).unref();
+      }),
+  };
 }
