@@ -1,9 +1,10 @@
-import { connectWithRetry, createLogger, runMain, serveHttp } from '@suite/toolbox';
+import { connectWithRetry, createLogger, createMetrics, runMain, serveHttp } from '@suite/toolbox';
 import { createApp } from './app.js';
 import { createAuthClient } from './clients/auth.js';
 import { readConfig } from './config.js';
 import { startGrpcServer } from './grpc/server.js';
 import { startRpcServer } from './rpc/server.js';
+import { countWrites, createWriteCounter } from './store/counted.js';
 import { createLogStore } from './store/logs.js';
 import { createMongoClient, databaseNameFromUrl } from './store/mongo.js';
 
@@ -15,9 +16,26 @@ runMain('logger-service', async () => {
   await connectWithRetry('mongodb', () => store.init(), logger);
   const auth = createAuthClient(config.AUTH_SERVICE_URL);
 
-  const rpc = await startRpcServer({ store, logger, port: config.RPC_PORT });
-  const grpc = await startGrpcServer({ store, logger, port: config.GRPC_PORT });
-  const app = createApp({ store, auth, logger, sessionSecret: config.SESSION_SECRET });
+  const metrics = createMetrics('logger-service');
+  const writes = createWriteCounter(metrics.registry);
+
+  const rpc = await startRpcServer({
+    store: countWrites(store, writes, 'rpc'),
+    logger,
+    port: config.RPC_PORT,
+  });
+  const grpc = await startGrpcServer({
+    store: countWrites(store, writes, 'grpc'),
+    logger,
+    port: config.GRPC_PORT,
+  });
+  const app = createApp({
+    store: countWrites(store, writes, 'http'),
+    auth,
+    logger,
+    metrics,
+    sessionSecret: config.SESSION_SECRET,
+  });
   await serveHttp(app, {
     port: config.PORT,
     logger,

@@ -125,13 +125,34 @@ describe('the test page, end to end', () => {
     assert.equal(JSON.parse(events[0]!.data).success, true);
   });
 
+  /** The logger's count of entries written per transport and kind, from its /metrics. */
+  const written = async (): Promise<Record<string, number>> => {
+    const text = await (await fetch(`${suite.urls.logger}/metrics`)).text();
+    const counts: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('logger_entries_written_total{') || !line.includes('outcome="stored"')) continue;
+      const transport = /transport="(\w+)"/.exec(line)?.[1];
+      const kind = /kind="(\w+)"/.exec(line)?.[1];
+      counts[`${transport}/${kind}`] = Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return counts;
+  };
+  const delta = (before: Record<string, number>, after: Record<string, number>, key: string) =>
+    (after[key] ?? 0) - (before[key] ?? 0);
+
   const logClicks = [
-    { id: 'logBtn', message: 'logged via rpc', data: 'Some kind of data' },
-    { id: 'logGBtn', message: 'logged via gRPC', data: 'Some kind of gRPC data' },
-    { id: 'logRabbitBtn', message: 'logged via rabbitmq', data: 'Some kind of RabbitMQ data' },
+    { id: 'logBtn', message: 'logged via rpc', data: 'Some kind of data', written: 'rpc/request' },
+    { id: 'logGBtn', message: 'logged via gRPC', data: 'Some kind of gRPC data', written: 'grpc/request' },
+    {
+      id: 'logRabbitBtn',
+      message: 'logged via rabbitmq',
+      data: 'Some kind of RabbitMQ data',
+      written: 'rpc/event',
+    },
   ];
-  for (const { id, message, data } of logClicks) {
-    test(`when ${id} is clicked, then "${message}" shows and one entry with that request id is stored`, async () => {
+  for (const { id, message, data, written: transport } of logClicks) {
+    test(`when ${id} is clicked, then "${message}" shows, one entry with that request id is stored, and the logger counts it under ${transport}`, async () => {
+      const before = await written();
       const result = await click(id);
       assert.equal(result.state, 'ok', result.text);
       assert.match(result.text, new RegExp(`Response from broker service: ${message}`));
@@ -140,6 +161,20 @@ describe('the test page, end to end', () => {
       const entries = await logs.waitFor({ request_id: result.requestId, data });
       assert.equal(entries.length, 1);
       if (id === 'logRabbitBtn') assert.equal(entries[0]!.event_id, JSON.parse(result.received).data.eventId);
+      let after = await written();
+      // The listener stores the event on its own schedule: wait (bounded) until the logger has counted it.
+      const deadline = Date.now() + 5000;
+      while (transport === 'rpc/event' && delta(before, after, transport) < 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await written();
+      }
+      // The listener may still be storing earlier clicks' events, so only the direct transports are exact.
+      if (transport === 'rpc/event')
+        assert.ok(delta(before, after, transport) >= 1, 'stored through the listener');
+      else assert.equal(delta(before, after, transport), 1, `one entry written over ${transport}`);
+      for (const other of ['rpc/request', 'grpc/request'].filter((key) => key !== transport)) {
+        assert.equal(delta(before, after, other), 0, `nothing written over ${other} by this click`);
+      }
     });
   }
 
