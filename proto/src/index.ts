@@ -1,4 +1,5 @@
 export { recycleConnectionOnChannelLoss } from './events/channel-recovery.js';
+export { connectToRabbit, type RabbitConnection, type RabbitConnectionOptions } from './events/connection.js';
 export {
   createEventEmitter,
   type EventEmitter,

@@ -1,6 +1,11 @@
-import { assertEventTopology, type EventTopology, recycleConnectionOnChannelLoss } from '@suite/proto';
+import {
+  assertEventTopology,
+  connectToRabbit,
+  type EventTopology,
+  recycleConnectionOnChannelLoss,
+} from '@suite/proto';
 import type { Logger } from '@suite/toolbox';
-import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ListenerMetrics } from '../metrics.js';
 import type { MessageHandler, Outcome, SettleChannel } from './handler.js';
@@ -67,19 +72,16 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
   let stopping = false;
   let consumingWaiters: Array<() => void> = [];
 
-  const manager: AmqpConnectionManager = amqp.connect([url], {
+  const { manager } = connectToRabbit({
+    url,
+    connectionName,
+    logger: log,
     heartbeatIntervalInSeconds,
     reconnectTimeInSeconds,
-    connectionOptions: { clientProperties: { connection_name: connectionName } },
+    onDisconnect: () => {
+      active = undefined;
+    },
   });
-  manager.on('connect', () => log.info('connected to RabbitMQ'));
-  manager.on('disconnect', ({ err }) => {
-    active = undefined;
-    log.warn({ err: err?.message }, 'disconnected from RabbitMQ, reconnecting');
-  });
-  manager.on('connectFailed', ({ err }) =>
-    log.debug({ err: err?.message }, 'RabbitMQ connection attempt failed'),
-  );
 
   function record(outcome: Outcome): void {
     switch (outcome.kind) {

@@ -7,11 +7,12 @@ import {
   type Logger,
   unavailable,
 } from '@suite/toolbox';
-import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import { AMQP_REQUEST_ID_HEADER, type LogRoutingKey } from '../names.js';
 import { logEventSchema } from '../schemas.js';
 import { recycleConnectionOnChannelLoss } from './channel-recovery.js';
+import { connectToRabbit } from './connection.js';
 import { assertEventExchange, assertEventTopology, DEFAULT_EVENTS_QUEUE, eventTopology } from './topology.js';
 
 export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
@@ -71,20 +72,13 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
   const { exchange } = topology;
   const log = logger.child({ component: 'event-emitter' });
 
-  const manager: AmqpConnectionManager = amqp.connect([url], {
+  const { manager, lastFailure } = connectToRabbit({
+    url,
+    connectionName,
+    logger: log,
     heartbeatIntervalInSeconds,
     reconnectTimeInSeconds,
-    connectionOptions: { clientProperties: { connection_name: connectionName } },
-  });
-  let lastFailure = 'not connected yet';
-  manager.on('connect', () => log.info({ exchange }, 'connected to RabbitMQ'));
-  manager.on('disconnect', ({ err }) => {
-    lastFailure = err?.message ?? 'connection lost';
-    log.warn({ err: lastFailure }, 'disconnected from RabbitMQ, reconnecting');
-  });
-  manager.on('connectFailed', ({ err }) => {
-    lastFailure = err?.message ?? 'connection failed';
-    log.debug({ err: lastFailure }, 'RabbitMQ connection attempt failed');
+    details: { exchange },
   });
   manager.on('blocked', ({ reason }) => log.warn({ reason }, 'RabbitMQ blocked publishing'));
   manager.on('unblocked', () => log.info('RabbitMQ unblocked publishing'));
@@ -131,7 +125,7 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
       const parsed = logEventSchema.safeParse(event);
       if (!parsed.success) throw badRequest(`invalid event: ${describeZodError(parsed.error)}`);
       if (closed) throw busDown('the event emitter is closed');
-      if (!isConnected()) throw busDown(`not connected to RabbitMQ (${lastFailure})`);
+      if (!isConnected()) throw busDown(`not connected to RabbitMQ (${lastFailure()})`);
 
       const eventId = publishOptions.eventId ?? randomUUID();
       const requestId = publishOptions.requestId ?? currentRequestId();
@@ -160,7 +154,7 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
     },
     isConnected,
     async ready() {
-      if (!isConnected()) throw new Error(`RabbitMQ not connected (${lastFailure})`);
+      if (!isConnected()) throw new Error(`RabbitMQ not connected (${lastFailure()})`);
     },
     async close() {
       if (closed) return;
