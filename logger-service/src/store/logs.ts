@@ -8,9 +8,8 @@ export const LOGS_COLLECTION = 'logs';
 const DUPLICATE_KEY = 11000;
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
-/** The document as stored; `event_id` and `request_id` are absent (not null) when unknown, so the sparse index skips them. */
-interface LogDocument {
-  _id?: ObjectId;
+/** The fields of an entry; `event_id` and `request_id` are absent (not null) when unknown, so the sparse index skips them. */
+interface LogFields {
   name: string;
   data: string;
   created_at: Date;
@@ -19,14 +18,14 @@ interface LogDocument {
   request_id?: string;
 }
 
-export interface StoredLog {
+/** The document as stored. */
+interface LogDocument extends LogFields {
+  _id?: ObjectId;
+}
+
+/** An entry as the store hands it out, with its id as a hex string. */
+export interface StoredLog extends LogFields {
   id: string;
-  name: string;
-  data: string;
-  created_at: Date;
-  updated_at: Date;
-  event_id?: string;
-  request_id?: string;
 }
 
 export interface LogIds {
