@@ -25,9 +25,19 @@ export function curlCommands(markdown: string): string[] {
   return commands;
 }
 
-const sources = [{ file: SERVICE_README, commands: curlCommands(readFileSync(SERVICE_README, 'utf8')) }];
+const sources = [
+  {
+    file: SERVICE_README,
+    name: 'broker-service/README.md',
+    commands: curlCommands(readFileSync(SERVICE_README, 'utf8')),
+  },
+];
 if (existsSync(ROOT_README))
-  sources.push({ file: ROOT_README, commands: curlCommands(readFileSync(ROOT_README, 'utf8')) });
+  sources.push({
+    file: ROOT_README,
+    name: 'README.md',
+    commands: curlCommands(readFileSync(ROOT_README, 'utf8')),
+  });
 
 /** What the example claims to do, checked where it lands: MongoDB, the SMTP catcher, the answer. */
 async function checkSideEffect(
@@ -73,9 +83,9 @@ describe('README curl examples', () => {
     }
   });
 
-  for (const { file, commands } of sources) {
+  for (const { name, commands } of sources) {
     for (const [i, command] of commands.entries()) {
-      test(`when example ${i + 1} of ${file.replace(/.*\/work\/main\//, '')} runs, then it gets a 2xx envelope`, async () => {
+      test(`when example ${i + 1} of ${name} runs, then it gets a 2xx envelope`, async () => {
         // A request id of the test's own, unless the example shows how to send one.
         const documentedId = /-H '[Xx]-[Rr]equest-[Ii]d: ([^']+)'/.exec(command)?.[1];
         const requestId = documentedId ?? uniqueTag('readme');
