@@ -1,4 +1,4 @@
-import { createHttpApp, finishHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/throttle.js';
@@ -20,6 +20,12 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): Express {
+  const authenticate = createAuthenticator({
+    users: createUserStore(deps.db),
+    passwords: deps.passwords,
+    throttle: deps.throttle,
+    activity: deps.activity,
+  });
   const app = createHttpApp({
     service: 'authentication-service',
     logger: deps.logger,
@@ -27,16 +33,12 @@ export function createApp(deps: AppDeps): Express {
     // Credentials are tiny; anything bigger is not a login.
     bodyLimit: '10kb',
     readiness: { db: () => deps.db.ping() },
+    routes: (app) => {
+      app.post('/authenticate', authenticateRoute(authenticate));
+    },
   });
   app.set('trust proxy', deps.trustProxy ?? false);
-  const authenticate = createAuthenticator({
-    users: createUserStore(deps.db),
-    passwords: deps.passwords,
-    throttle: deps.throttle,
-    activity: deps.activity,
-  });
-  app.post('/authenticate', authenticateRoute(authenticate));
-  return finishHttpApp(app);
+  return app;
 }
 
 export function parseTrustProxy(value: string): boolean | string {

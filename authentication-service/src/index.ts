@@ -1,11 +1,6 @@
 export { type AppDeps, createApp, parseTrustProxy } from './app.js';
 export { type Authenticate, createAuthenticator } from './auth/authenticator.js';
-export {
-  createLoginThrottle,
-  type LoginThrottle,
-  type ThrottleLimits,
-  TooManyAttemptsError,
-} from './auth/throttle.js';
+export { createLoginThrottle, type LoginThrottle, type ThrottleLimits } from './auth/throttle.js';
 export { runCli, USAGE } from './cli.js';
 export { type ActivityLog, createActivityLog } from './clients/activity-log.js';
 export { type Config, configSchema, readConfig } from './config.js';

@@ -1,7 +1,7 @@
 import type { LogGrpcClient, LogRpcClient } from '@suite/proto';
-import { createHttpApp, createMetrics, finishHttpApp, type Logger } from '@suite/toolbox';
+import { createHttpApp, createMetrics, type Logger } from '@suite/toolbox';
 import cors from 'cors';
-import type { ErrorRequestHandler, Express } from 'express';
+import type { Express } from 'express';
 import type { AuthClient } from './clients/auth.js';
 import type { LoggerHttpClient } from './clients/logger-http.js';
 import type { MailClient } from './clients/mail.js';
@@ -27,7 +27,9 @@ export interface BrokerDeps {
 
 export function createApp(deps: BrokerDeps): Express {
   const metrics = createMetrics(SERVICE);
-  const app = createHttpApp({
+  const bestEffort = createBestEffortEvents(deps.events, metrics.registry, deps.logger);
+  const hit = brokerHitHandler(deps.events);
+  return createHttpApp({
     service: SERVICE,
     logger: deps.logger,
     metrics,
@@ -38,25 +40,22 @@ export function createApp(deps: BrokerDeps): Express {
       },
       logger: () => deps.loggerHttp.ping(),
     },
+    // Before the body parser, so a page can read the 400/413 it answers.
+    beforeBody: (app) =>
+      app.use(
+        cors({
+          origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
+          methods: ['GET', 'POST', 'OPTIONS'],
+          allowedHeaders: ['Content-Type', 'X-Request-Id'],
+          exposedHeaders: ['X-Request-Id', 'Retry-After'],
+          maxAge: 600,
+        }),
+      ),
+    routes: (app) => {
+      app.get('/', hit);
+      app.post('/', hit);
+      app.post('/handle', handleHandler({ ...deps, bestEffort }));
+      app.post('/log-grpc', logGrpcHandler(deps.loggerGrpc));
+    },
   });
-
-  const allowCors = cors({
-    origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
-    methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
-    maxAge: 600,
-  });
-  app.use(allowCors);
-  // The body parser fails before the CORS middleware runs; without this a page could not read its 400/413.
-  const corsOnErrors: ErrorRequestHandler = (err, req, res, next) => allowCors(req, res, () => next(err));
-  app.use(corsOnErrors);
-
-  const bestEffort = createBestEffortEvents(deps.events, metrics.registry, deps.logger);
-  const hit = brokerHitHandler(deps.events);
-  app.get('/', hit);
-  app.post('/', hit);
-  app.post('/handle', handleHandler({ ...deps, bestEffort }));
-  app.post('/log-grpc', logGrpcHandler(deps.loggerGrpc));
-  return finishHttpApp(app);
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { createHttpApp, finishHttpApp, type Logger } from '@suite/toolbox';
+import { createHttpApp, type Logger } from '@suite/toolbox';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { loadTemplates, renderPage } from './page.js';
@@ -26,15 +26,21 @@ const DEFAULT_PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 export function createApp(deps: FrontEndDeps): Express {
   const brokerUrl = deps.brokerUrl.replace(/\/+$/, '');
   const page = renderPage(loadTemplates(deps.templatesDir ?? DEFAULT_TEMPLATES), brokerUrl);
-  const app = createHttpApp({ service: SERVICE, logger: deps.logger });
+  return createHttpApp({
+    service: SERVICE,
+    logger: deps.logger,
+    routes: (app) => addRoutes(app, page, { ...deps, brokerUrl }),
+  });
+}
 
+function addRoutes(app: Express, page: string, deps: FrontEndDeps): void {
   app.use(
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
           defaultSrc: ["'self'"],
-          connectSrc: ["'self'", new URL(brokerUrl).origin],
+          connectSrc: ["'self'", new URL(deps.brokerUrl).origin],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           // The suite runs over plain http on localhost; upgrading would break the broker calls.
@@ -54,5 +60,4 @@ export function createApp(deps: FrontEndDeps): Express {
     res.sendFile(`${BOOTSTRAP_CSS}.map`, { maxAge: '1d' });
   });
   app.use('/static', express.static(deps.publicDir ?? DEFAULT_PUBLIC, { index: false, maxAge: '1h' }));
-  return finishHttpApp(app);
 }

@@ -1,4 +1,4 @@
-import { createHttpApp, finishHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 
 export interface AppDeps {
@@ -10,7 +10,7 @@ export interface AppDeps {
 /** Health and metrics only: the listener's real work arrives over AMQP, not HTTP. */
 export function createApp(deps: AppDeps): Express {
   const { consumer } = deps;
-  const app = createHttpApp({
+  return createHttpApp({
     service: 'listener-service',
     logger: deps.logger,
     metrics: deps.metrics,
@@ -23,5 +23,4 @@ export function createApp(deps: AppDeps): Express {
       },
     },
   });
-  return finishHttpApp(app);
 }

@@ -1,4 +1,4 @@
-import { createHttpApp, finishHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
 import express, { type Express } from 'express';
 import { createAdminRouter } from './admin/routes.js';
 import { loadViews, STATIC_DIR, type Views } from './admin/views.js';
@@ -21,24 +21,25 @@ const JSON_BODY_LIMIT = '512kb';
 
 export function createApp(deps: AppDeps): Express {
   const { store, logger } = deps;
-  const app = createHttpApp({
+  return createHttpApp({
     service: 'logger-service',
     logger,
     metrics: deps.metrics,
     bodyLimit: JSON_BODY_LIMIT,
     readiness: { mongodb: () => store.ping() },
+    routes: (app) => {
+      app.use(logRoutes(store));
+      app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
+      app.use(
+        createAdminRouter({
+          store,
+          auth: deps.auth,
+          views: deps.views ?? loadViews(),
+          sessionSecret: deps.sessionSecret,
+          secureCookies: deps.secureCookies,
+          logger,
+        }),
+      );
+    },
   });
-  app.use(logRoutes(store));
-  app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
-  app.use(
-    createAdminRouter({
-      store,
-      auth: deps.auth,
-      views: deps.views ?? loadViews(),
-      sessionSecret: deps.sessionSecret,
-      secureCookies: deps.secureCookies,
-      logger,
-    }),
-  );
-  return finishHttpApp(app);
 }

@@ -1,4 +1,4 @@
-import { createHttpApp, finishHttpApp, type Logger } from '@suite/toolbox';
+import { createHttpApp, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import type { Mailer } from './clients/smtp.js';
 import type { RenderMail } from './render.js';
@@ -16,12 +16,11 @@ export interface AppDeps {
 const BODY_LIMIT = '64kb';
 
 export function createApp({ logger, mailer, render, defaultFrom }: AppDeps): Express {
-  const app = createHttpApp({
+  return createHttpApp({
     service: 'mail-service',
     logger,
     bodyLimit: BODY_LIMIT,
     readiness: { smtp: () => mailer.verify() },
+    routes: (app) => app.use(sendRoutes({ mailer, render, defaultFrom })),
   });
-  app.use(sendRoutes({ mailer, render, defaultFrom }));
-  return finishHttpApp(app);
 }

@@ -14,13 +14,21 @@ export interface HttpAppOptions {
   /** Largest JSON body accepted; larger ones get a 413 envelope. */
   bodyLimit?: string | number;
   readiness?: ReadinessChecks;
+  /**
+   * Middleware that must see a request before the JSON body parser, e.g. CORS, so that a page can
+   * read the 400/413 the parser answers.
+   */
+  beforeBody?: (app: Express) => void;
+  /** Registers the service's routes; the 404 envelope and the error middleware always follow them. */
+  routes?: (app: Express) => void;
 }
 
 const QUIET_PATHS = new Set(['/ping', '/readyz', '/metrics', '/favicon.ico']);
 
 /**
- * Express with what every service shares: request ids, access logs, metrics, JSON parsing with a
- * limit, and the health routes. Call `finishHttpApp` after adding routes.
+ * Express with what every service shares, in order: request ids, access logs, metrics, the health
+ * routes, the `beforeBody` hook, JSON parsing with a limit, the service's routes, a 404 envelope and
+ * the error middleware.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { service, logger, bodyLimit = '100kb', readiness = {} } = options;
@@ -66,12 +74,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.send(await metrics.registry.metrics());
   });
 
+  options.beforeBody?.(app);
   app.use(express.json({ limit: bodyLimit }));
-  return app;
-}
-
-/** Adds the 404 envelope and the error middleware; call after every route is registered. */
-export function finishHttpApp(app: Express): Express {
+  options.routes?.(app);
   app.use((req, res) => {
     sendError(res, 404, `no route for ${req.method} ${req.path}`);
   });
@@ -101,6 +106,7 @@ const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, next) => {
   const { status, message, data } = describeError(err);
   if (status >= 500) log?.error({ err }, message);
   else log?.info({ status, reason: message }, 'request rejected');
+  if (isAppError(err)) res.set(err.headers);
   sendError(res, status, message, data);
 };
 

@@ -1,4 +1,4 @@
-import { AppError } from '@suite/toolbox';
+import { tooManyRequests } from '@suite/toolbox';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface ThrottleLimits {
@@ -7,18 +7,10 @@ export interface ThrottleLimits {
   failuresPerIp: number;
 }
 
-export class TooManyAttemptsError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too many failed login attempts; try again later', 'too_many_requests', {
-      data: { retry_after_seconds: retryAfterSeconds },
-    });
-  }
-}
-
 export interface LoginThrottle {
   /**
    * Counts the attempt as a failure before the password is checked, so a burst of parallel guesses
-   * cannot all pass the check before the first is counted. Throws TooManyAttemptsError (counting
+   * cannot all pass the check before the first is counted. Throws a 429 AppError (counting
    * nothing) while the client or the account has used up its failures.
    */
   reserve(ip: string, email: string): Promise<void>;
@@ -55,7 +47,10 @@ export function createLoginThrottle(limits: ThrottleLimits): LoginThrottle {
       if (refused.length === 0) return;
       await giveBack(ip, email);
       const waitMs = Math.max(...refused.map((r) => (r instanceof RateLimiterRes ? r.msBeforeNext : 1000)));
-      throw new TooManyAttemptsError(Math.max(1, Math.ceil(waitMs / 1000)));
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw tooManyRequests('too many failed login attempts; try again later', seconds, {
+        retry_after_seconds: seconds,
+      });
     },
     async recordSuccess(ip, email) {
       await Promise.all([byIp.reward(ip, 1), byEmail.delete(email)]);

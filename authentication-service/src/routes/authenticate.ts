@@ -1,18 +1,12 @@
 import { readJsonBody, sendOk } from '@suite/toolbox';
 import type { RequestHandler } from 'express';
 import type { Authenticate } from '../auth/authenticator.js';
-import { TooManyAttemptsError } from '../auth/throttle.js';
 import { credentialsSchema } from '../users/credentials.js';
 
 export function authenticateRoute(authenticate: Authenticate): RequestHandler {
   return async (req, res) => {
     const credentials = readJsonBody(req, credentialsSchema);
-    try {
-      const user = await authenticate(credentials, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-      sendOk(res, `Logged in user ${user.email}`, user);
-    } catch (err) {
-      if (err instanceof TooManyAttemptsError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      throw err;
-    }
+    const user = await authenticate(credentials, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    sendOk(res, `Logged in user ${user.email}`, user);
   };
 }

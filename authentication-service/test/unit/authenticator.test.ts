@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { unavailable } from '@suite/toolbox';
+import { AppError, unavailable } from '@suite/toolbox';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
-import { createLoginThrottle, TooManyAttemptsError } from '../../src/auth/throttle.js';
+import { createLoginThrottle } from '../../src/auth/throttle.js';
 import type { PasswordHasher } from '../../src/users/passwords.js';
 import type { StoredUser, UserStore } from '../../src/users/store.js';
 
@@ -86,7 +86,7 @@ describe('authenticator', () => {
     }
     await assert.rejects(
       authenticate({ email: 'alice@example.com', password: 'right' }, '2.2.2.2'),
-      (err) => err instanceof TooManyAttemptsError && err.retryAfterSeconds > 0,
+      (err) => err instanceof AppError && err.status === 429 && Number(err.headers['Retry-After']) > 0,
     );
     assert.equal(calls.length, 2);
   });

@@ -19,16 +19,6 @@ export interface AuthClient {
   authenticate(credentials: Credentials): Promise<User>;
 }
 
-/** Too many attempts: the caller is told when to come back, as the authentication-service said. */
-export class TooManyRequestsError extends AppError {
-  constructor(
-    message: string,
-    readonly retryAfter: string | undefined,
-  ) {
-    super(429, message);
-  }
-}
-
 export function createAuthClient(http: HttpClient): AuthClient {
   return {
     async authenticate(credentials) {
@@ -38,7 +28,11 @@ export function createAuthClient(http: HttpClient): AuthClient {
       }
       if (response.status === 401) throw unauthorized('invalid credentials');
       if (response.status === 429) {
-        throw new TooManyRequestsError(downstreamMessage(response), retryAfter(response));
+        // The caller is told when to come back, as the authentication-service said.
+        const after = retryAfter(response);
+        throw new AppError(429, downstreamMessage(response), {
+          headers: after ? { 'Retry-After': after } : {},
+        });
       }
       throw unexpectedAnswer(AUTH_SERVICE, response);
     },

@@ -4,7 +4,6 @@ import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
 import type { BrokerDeps } from '../app.js';
-import { TooManyRequestsError } from '../clients/auth.js';
 import type { BestEffortEvents } from '../events.js';
 
 export type HandleDeps = Pick<
@@ -42,7 +41,6 @@ async function authenticate(deps: HandleDeps, credentials: Credentials, res: Res
     const status = isAppError(err) ? err.status : 500;
     const reason = err instanceof Error ? err.message : String(err);
     await deps.bestEffort.authentication({ email, success: false, status, reason }, requestId);
-    if (err instanceof TooManyRequestsError && err.retryAfter) res.setHeader('Retry-After', err.retryAfter);
     throw err;
   }
 }

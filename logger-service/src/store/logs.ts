@@ -181,6 +181,6 @@ async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
     if (err instanceof AppError) throw err;
     if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
     const detail = err instanceof Error ? err.message : String(err);
-    throw new AppError(500, `could not ${operation}: ${detail}`, 'internal', { cause: err });
+    throw new AppError(500, `could not ${operation}: ${detail}`, { cause: err });
   }
 }

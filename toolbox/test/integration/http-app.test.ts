@@ -7,10 +7,10 @@ import {
   createHttpApp,
   createHttpClient,
   createLogger,
-  finishHttpApp,
   listen,
   readJsonBody,
   sendOk,
+  tooManyRequests,
 } from '../../src/index.js';
 
 const logger = createLogger('toolbox-test', 'silent');
@@ -50,23 +50,33 @@ describe('createHttpApp and the error middleware', () => {
           if (failReadiness) throw new Error('connection refused');
         },
       },
+      beforeBody: (app) =>
+        app.use((_req, res, next) => {
+          res.setHeader('X-Before-Body', 'seen');
+          next();
+        }),
+      routes: (app) => {
+        const body = z.object({ name: z.string(), count: z.number().int() });
+        app.post('/echo', (req, res) => sendOk(res, 'echoed', readJsonBody(req, body)));
+        app.post('/call-downstream', async (_req, res) => {
+          const answer = await client.get('/anything');
+          sendOk(res, 'called', answer.data);
+        });
+        app.post('/call-ghost', async () => {
+          await unreachable.get('/');
+        });
+        app.post('/fail', () => {
+          throw new Error('secret internal detail');
+        });
+        app.post('/gateway', () => {
+          throw badGateway('mail-service', 'is unreachable');
+        });
+        app.post('/busy', () => {
+          throw tooManyRequests('slow down', 41.2, { retry_after_seconds: 42 });
+        });
+      },
     });
-    const body = z.object({ name: z.string(), count: z.number().int() });
-    app.post('/echo', (req, res) => sendOk(res, 'echoed', readJsonBody(req, body)));
-    app.post('/call-downstream', async (_req, res) => {
-      const answer = await client.get('/anything');
-      sendOk(res, 'called', answer.data);
-    });
-    app.post('/call-ghost', async () => {
-      await unreachable.get('/');
-    });
-    app.post('/fail', () => {
-      throw new Error('secret internal detail');
-    });
-    app.post('/gateway', () => {
-      throw badGateway('mail-service', 'is unreachable');
-    });
-    finishHttpApp(app);
+
     server = http.createServer(app);
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
@@ -118,6 +128,11 @@ describe('createHttpApp and the error middleware', () => {
   test('when the body is over the limit, then 413 states the limit', async () => {
     const res = await post('/echo', JSON.stringify({ name: 'x'.repeat(5000), count: 1 }));
     assert.equal(res.status, 413);
+    assert.equal(
+      res.headers.get('x-before-body'),
+      'seen',
+      'the beforeBody hook ran before the parser refused',
+    );
     assert.deepEqual(await res.json(), { error: true, message: 'request body too large (limit 1024 bytes)' });
   });
 
@@ -133,6 +148,17 @@ describe('createHttpApp and the error middleware', () => {
     const res = await post('/gateway', '{}');
     assert.equal(res.status, 502);
     assert.deepEqual(await res.json(), { error: true, message: 'mail-service is unreachable' });
+  });
+
+  test('when an AppError carries headers, then the answer has them (429 with Retry-After)', async () => {
+    const res = await post('/busy', '{}');
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), '42');
+    assert.deepEqual(await res.json(), {
+      error: true,
+      message: 'slow down',
+      data: { retry_after_seconds: 42 },
+    });
   });
 
   test('when the route does not exist, then 404 is an envelope too', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay, retry } from '../../src/index.js';
+import { backoffDelay, retry } from '../../src/retry.js';
 
 describe('retry', () => {
   test('when the delay grows, then it doubles per attempt, is capped, and keeps jitter within half the ceiling', () => {
