@@ -1,10 +1,14 @@
-import { createLogger, runMain, serveHttp } from '@suite/toolbox';
-import { createApp, SERVICE } from './app.js';
+import { runMain, serveHttp } from '@suite/toolbox';
+import { SERVICE } from './app.js';
 import { readConfig } from './config.js';
+import { buildFrontEnd } from './service.js';
 
 runMain(SERVICE, async () => {
   const config = readConfig();
-  const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  const app = createApp({ logger, brokerUrl: config.BROKER_URL });
-  await serveHttp(app, { port: config.PORT, logger, details: { brokerUrl: config.BROKER_URL } });
+  const frontEnd = buildFrontEnd(config);
+  await serveHttp(frontEnd.app, {
+    port: config.PORT,
+    logger: frontEnd.logger,
+    details: { brokerUrl: config.BROKER_URL },
+  });
 });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 
-export const PAGE_TITLE = 'Microservices Suite — Test Page';
+const PAGE_TITLE = 'Microservices Suite — Test Page';
 
 /** The page's buttons; `public/app.js` knows the request each id sends. */
 export const BUTTONS = [

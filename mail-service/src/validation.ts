@@ -54,5 +54,3 @@ export const sendRequestSchema = z.object({
     .min(1, 'must not be empty')
     .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`),
 });
-
-export type SendRequest = z.infer<typeof sendRequestSchema>;

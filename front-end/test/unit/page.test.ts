@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
-import { createApp } from '../../src/app.js';
+import { closeHttpServer, listen } from '@suite/toolbox';
+import { readConfig } from '../../src/config.js';
 import { BUTTONS } from '../../src/page.js';
+import { buildFrontEnd } from '../../src/service.js';
 
 const BROKER_URL = 'http://broker.test:9999';
 
@@ -11,9 +12,8 @@ describe('front-end page', () => {
   let server: http.Server;
   let url: string;
   before(async () => {
-    server = http.createServer(
-      createApp({ logger: createLogger('front-end', 'silent'), brokerUrl: BROKER_URL }),
-    );
+    const frontEnd = buildFrontEnd(readConfig({ BROKER_URL: `${BROKER_URL}/`, LOG_LEVEL: 'silent' }));
+    server = http.createServer(frontEnd.app);
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
   after(() => closeHttpServer(server, 100));

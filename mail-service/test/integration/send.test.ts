@@ -3,38 +3,37 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type SmtpCatcher, startSmtpCatcher } from '@suite/smtp-catcher';
-import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
-import { createApp, createMailer, loadTemplates, type Mailer } from '../../src/index.js';
-
-const logger = createLogger('mail-service-test', 'silent');
-const render = loadTemplates();
-const defaultFrom = { name: 'Suite Test', address: 'suite-test@example.com' };
+import { closeHttpServer, listen } from '@suite/toolbox';
+import { readConfig } from '../../src/config.js';
+import { buildMailService, type MailService } from '../../src/service.js';
 
 interface Service {
   url: string;
-  mailer: Mailer;
+  service: MailService;
   server: http.Server;
 }
 
-async function startService(smtpPort: number): Promise<Service> {
-  const mailer = createMailer({
-    host: '127.0.0.1',
-    port: smtpPort,
-    encryption: 'none',
-    domain: 'localhost',
-    maxConnections: 2,
-    timeoutMs: 3000,
-    logger,
+async function startService(smtpPort: number, env: NodeJS.ProcessEnv = {}): Promise<Service> {
+  const config = readConfig({
+    MAIL_HOST: '127.0.0.1',
+    MAIL_PORT: String(smtpPort),
+    MAIL_MAX_CONNECTIONS: '2',
+    MAIL_TIMEOUT_MS: '3000',
+    FROM_NAME: 'Suite Test',
+    FROM_ADDRESS: 'suite-test@example.com',
+    LOG_LEVEL: 'silent',
+    ...env,
   });
-  const server = http.createServer(createApp({ logger, mailer, render, defaultFrom }));
+  const service = buildMailService(config);
+  const server = http.createServer(service.app);
   const port = await listen(server, 0, '127.0.0.1');
-  return { url: `http://127.0.0.1:${port}`, mailer, server };
+  return { url: `http://127.0.0.1:${port}`, service, server };
 }
 
-async function stopService(service: Service | undefined): Promise<void> {
-  if (!service) return;
-  await closeHttpServer(service.server, 1000);
-  service.mailer.close();
+async function stopService(running: Service | undefined): Promise<void> {
+  if (!running) return;
+  await closeHttpServer(running.server, 1000);
+  await running.service.close();
 }
 
 async function closedPort(): Promise<number> {
