@@ -9,7 +9,7 @@ import { emailField, newPasswordField } from './users/credentials.js';
 import { createPasswordHasher } from './users/passwords.js';
 import { createUserStore } from './users/store.js';
 
-export const USAGE = `Usage: npm run -w @suite/authentication-service user -- <command> [options]
+const USAGE = `Usage: npm run -w @suite/authentication-service user -- <command> [options]
 
 Commands:
   add --email <email> --password <password> --first-name <name> --last-name <name> [--inactive]

@@ -5,7 +5,6 @@ export const configSchema = z.object({
   PORT: env.port(8083),
   LOG_LEVEL: env.logLevel(),
   DATABASE_URL: env.url('postgres://postgres:password@127.0.0.1:5432/users'),
-  LOGGER_SERVICE_URL: env.url('http://127.0.0.1:8082'),
   SEED_EMAIL: z.string().email().default('admin@example.com'),
   SEED_PASSWORD: z.string().min(8).default('verysecret'),
   SEED_FIRST_NAME: z.string().default('Admin'),
@@ -14,14 +13,15 @@ export const configSchema = z.object({
   STATEMENT_TIMEOUT_MS: env.positiveInt(5000),
   DB_POOL_MAX: env.positiveInt(10),
   DB_CONNECT_TIMEOUT_MS: env.positiveInt(3000),
-  // The activity log is best effort: a slow logger must never hold up a login answer.
-  LOGGER_TIMEOUT_MS: env.positiveInt(500),
   RATE_LIMIT_WINDOW_SECONDS: env.positiveInt(900),
   RATE_LIMIT_EMAIL_FAILURES: env.positiveInt(10),
   RATE_LIMIT_IP_FAILURES: env.positiveInt(50),
   // Requests arrive through the broker, so the client address is read from X-Forwarded-For when the
   // direct peer is one of these (express "trust proxy" syntax); "false" uses the socket address only.
-  TRUST_PROXY: z.string().default('loopback, linklocal, uniquelocal'),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback, linklocal, uniquelocal')
+    .transform((v) => (['false', 'none', ''].includes(v.trim().toLowerCase()) ? false : v)),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,5 +1,4 @@
 import { unauthorized } from '@suite/toolbox';
-import type { ActivityLog } from '../clients/activity-log.js';
 import type { Credentials } from '../users/credentials.js';
 import type { PasswordHasher } from '../users/passwords.js';
 import type { PublicUser, StoredUser, UserStore } from '../users/store.js';
@@ -9,7 +8,6 @@ export interface AuthenticatorDeps {
   users: UserStore;
   passwords: PasswordHasher;
   throttle: LoginThrottle;
-  activity: ActivityLog;
 }
 
 export type Authenticate = (credentials: Credentials, clientIp: string) => Promise<PublicUser>;
@@ -18,19 +16,9 @@ export type Authenticate = (credentials: Credentials, clientIp: string) => Promi
  * Unknown email, wrong password and inactive account all fail the same way and, because a bcrypt
  * comparison runs in every case, take the same time: the answer does not reveal which accounts exist.
  */
-export function createAuthenticator({
-  users,
-  passwords,
-  throttle,
-  activity,
-}: AuthenticatorDeps): Authenticate {
+export function createAuthenticator({ users, passwords, throttle }: AuthenticatorDeps): Authenticate {
   return async ({ email, password }, clientIp) => {
-    try {
-      await throttle.reserve(clientIp, email);
-    } catch (err) {
-      activity.record(`failed login for ${email}`);
-      throw err;
-    }
+    await throttle.reserve(clientIp, email);
     let user: StoredUser | undefined;
     let matches: boolean;
     try {
@@ -44,11 +32,9 @@ export function createAuthenticator({
       throw err;
     }
     if (!user || !matches || !user.active) {
-      activity.record(`failed login for ${email}`);
       throw unauthorized('invalid credentials');
     }
     await throttle.recordSuccess(clientIp, email);
-    activity.record(`${user.email} logged in`);
     const { passwordHash: _hash, ...publicUser } = user;
     return publicUser;
   };

@@ -1,14 +1,14 @@
 import type { Logger } from '@suite/toolbox';
 import type { Database } from './database.js';
 
-export interface Migration {
+interface Migration {
   version: number;
   name: string;
   sql: string;
 }
 
 /** Append only: a released migration is never edited, a change is a new numbered entry. */
-export const migrations: Migration[] = [
+const migrations: Migration[] = [
   {
     version: 1,
     name: 'create users',
@@ -50,11 +50,7 @@ const MIGRATION_LOCK_KEY = 80_830_001;
  * Applies pending migrations, each in its own transaction. A session advisory lock makes replicas
  * that start together take turns, so each migration runs exactly once.
  */
-export async function runMigrations(
-  db: Database,
-  logger: Logger,
-  list: Migration[] = migrations,
-): Promise<number[]> {
+export async function runMigrations(db: Database, logger: Logger): Promise<number[]> {
   return db.withClient(async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
@@ -67,7 +63,7 @@ export async function runMigrations(
       const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
       const applied = new Set(done.rows.map((r) => r.version));
       const ran: number[] = [];
-      for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+      for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
         if (applied.has(migration.version)) continue;
         try {
           await client.query('BEGIN');

@@ -1,12 +1,14 @@
 import { readJsonBody, sendOk } from '@suite/toolbox';
-import type { RequestHandler } from 'express';
+import { Router } from 'express';
 import type { Authenticate } from '../auth/authenticator.js';
 import { credentialsSchema } from '../users/credentials.js';
 
-export function authenticateRoute(authenticate: Authenticate): RequestHandler {
-  return async (req, res) => {
+export function authenticateRoutes(authenticate: Authenticate): Router {
+  const router = Router();
+  router.post('/authenticate', async (req, res) => {
     const credentials = readJsonBody(req, credentialsSchema);
     const user = await authenticate(credentials, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     sendOk(res, `Logged in user ${user.email}`, user);
-  };
+  });
+  return router;
 }

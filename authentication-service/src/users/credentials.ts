@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** bcrypt ignores every byte after the 72nd, so a longer password would be silently shortened. */
-export const MAX_PASSWORD_BYTES = 72;
+const MAX_PASSWORD_BYTES = 72;
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -14,7 +14,7 @@ export const emailField = z
   .max(254)
   .email('is not a valid email address');
 
-export const passwordField = z
+const passwordField = z
   .string()
   .min(1, 'is required')
   .refine((p) => Buffer.byteLength(p, 'utf8') <= MAX_PASSWORD_BYTES, {

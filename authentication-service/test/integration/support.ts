@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { closeHttpServer, createHttpClient, createLogger, createMetrics, listen } from '@suite/toolbox';
+import net from 'node:net';
+import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
+import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { createApp } from '../../src/app.js';
-import { createLoginThrottle, type ThrottleLimits } from '../../src/auth/throttle.js';
-import { type ActivityLog, createActivityLog } from '../../src/clients/activity-log.js';
+import { readConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
-import { openUserDatabase } from '../../src/db/open.js';
-import { createPasswordHasher, type PasswordHasher } from '../../src/users/passwords.js';
-import { seedUser } from '../../src/users/seed.js';
-import { createUserStore } from '../../src/users/store.js';
+import { type AuthServiceOverrides, buildAuthService } from '../../src/service.js';
 
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const logger = createLogger('authentication-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -19,6 +17,25 @@ export const SEED = {
   firstName: 'Admin',
   lastName: 'User',
 };
+
+/** A hash as the service makes it, for tests that arrange users in the database directly. */
+export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, 10);
+
+/**
+ * Hashes made by other bcrypt implementations (htpasswd's $2y$, libxcrypt's $2b$, both cost 12);
+ * test/fixtures/foreign-bcrypt-hashes.json records the command and tool that made each.
+ */
+export function foreignHashes(): { password: string; htpasswd: string; mkpasswd: string } {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../fixtures/foreign-bcrypt-hashes.json', import.meta.url), 'utf8'),
+  ) as { password: string; htpasswd: { output: string }; mkpasswd: { output: string } };
+  return {
+    password: fixture.password,
+    // htpasswd prints "user:hash".
+    htpasswd: fixture.htpasswd.output.slice(fixture.htpasswd.output.indexOf(':') + 1),
+    mkpasswd: fixture.mkpasswd.output,
+  };
+}
 
 /** A database name no other test run uses; the service creates it on first start. */
 export function testDatabase(): { name: string; url: string } {
@@ -46,6 +63,53 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
   }
 }
 
+/**
+ * A TCP relay in front of PostgreSQL, so a test can take the database away for real (connections
+ * cut, new ones refused) and bring it back on the same address.
+ */
+export interface PostgresRelay {
+  /** `url` with its host and port replaced by the relay's. */
+  through(url: string): string;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPostgresRelay(): Promise<PostgresRelay> {
+  const target = new URL(ADMIN_URL);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const port = await listen(server, 0, '127.0.0.1');
+  const cut = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    await closed;
+  };
+  return {
+    through(url) {
+      const relayed = new URL(url);
+      relayed.hostname = '127.0.0.1';
+      relayed.port = String(port);
+      return relayed.toString();
+    },
+    cut,
+    restore: async () => {
+      await listen(server, port, '127.0.0.1');
+    },
+    close: () => (server.listening ? cut() : Promise.resolve()),
+  };
+}
+
 export async function dropDatabase(name: string): Promise<void> {
   await adminQuery(
     'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
@@ -57,46 +121,27 @@ export async function dropDatabase(name: string): Promise<void> {
 export interface RunningService {
   baseUrl: string;
   db: Database;
-  passwords: PasswordHasher;
-  activity: ActivityLog;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
-export interface StartOptions {
-  databaseUrl: string;
-  loggerUrl?: string;
-  limits?: Partial<ThrottleLimits>;
-  seed?: boolean;
-}
-
-/** The service as main.ts wires it, on port 0, with the real bcrypt cost. */
-export async function startService(options: StartOptions): Promise<RunningService> {
-  const db = await openUserDatabase({ url: options.databaseUrl, logger, statementTimeoutMs: 5000, max: 4 });
-  const passwords = await createPasswordHasher(10);
-  if (options.seed !== false) await seedUser(createUserStore(db), passwords, SEED, logger);
-  const metrics = createMetrics('authentication-service');
-  const loggerHttp = createHttpClient({
-    service: 'logger-service',
-    baseURL: options.loggerUrl ?? 'http://127.0.0.1:1',
-    timeoutMs: 500,
-  });
-  const activity = createActivityLog({ http: loggerHttp, logger, registry: metrics.registry });
-  const throttle = createLoginThrottle({
-    windowSeconds: 900,
-    failuresPerEmail: 10,
-    failuresPerIp: 50,
-    ...options.limits,
-  });
-  const app = createApp({ logger, metrics, db, passwords, throttle, activity, trustProxy: 'loopback' });
-  const server = http.createServer(app);
+/**
+ * The service exactly as main.ts builds it (buildAuthService), on port 0. `env` holds the variables a
+ * test sets on top of its database, as an operator would set them.
+ */
+export async function startService(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  overrides: AuthServiceOverrides = {},
+): Promise<RunningService> {
+  const config = readConfig({ DATABASE_URL: databaseUrl, DB_POOL_MAX: '4', ...env });
+  const service = await buildAuthService(config, { logger, ...overrides });
+  const server = http.createServer(service.app);
   const port = await listen(server, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
-    db,
-    passwords,
-    activity,
+    db: service.db,
     post: (path, body, headers = {}) =>
       fetch(`${baseUrl}${path}`, {
         method: 'POST',
@@ -105,9 +150,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       }),
     async close() {
       await closeHttpServer(server, 1000);
-      await activity.drain();
-      loggerHttp.close();
-      await db.close();
+      await service.close();
     },
   };
 }

@@ -80,10 +80,7 @@ function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
         AUTH_SERVICE_URL: http(ports.auth),
       };
     case 'authentication-service':
-      return {
-        DATABASE_URL: w.databaseUrl,
-        LOGGER_SERVICE_URL: http(ports.logger),
-      };
+      return { DATABASE_URL: w.databaseUrl };
     case 'mail-service':
       return {
         MAIL_HOST: w.mailHost,

@@ -1,0 +1,79 @@
+import { connectWithRetry, createLogger, createMetrics, type Logger } from '@suite/toolbox';
+import type { Express } from 'express';
+import { createApp } from './app.js';
+import { createLoginThrottle } from './auth/throttle.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { openUserDatabase } from './db/open.js';
+import { createPasswordHasher } from './users/passwords.js';
+import { seedUser } from './users/seed.js';
+import { createUserStore } from './users/store.js';
+
+/** What a test may replace; everything else is built from the configuration as in production. */
+export interface AuthServiceOverrides {
+  logger?: Logger;
+}
+
+export interface AuthService {
+  app: Express;
+  logger: Logger;
+  /** The user database, open and migrated (tests arrange their users through it). */
+  db: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * The one wiring of the service, used by main.ts and by the tests: opens (creating and migrating
+ * when needed) the user database, seeds the first user, and builds the HTTP app. It does not listen.
+ */
+export async function buildAuthService(
+  config: Config,
+  overrides: AuthServiceOverrides = {},
+): Promise<AuthService> {
+  const logger = overrides.logger ?? createLogger('authentication-service', config.LOG_LEVEL);
+  const db = await connectWithRetry(
+    'postgresql',
+    () =>
+      openUserDatabase({
+        url: config.DATABASE_URL,
+        logger,
+        statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        max: config.DB_POOL_MAX,
+      }),
+    logger,
+  );
+  try {
+    const passwords = await createPasswordHasher(config.BCRYPT_COST);
+    const users = createUserStore(db);
+    await seedUser(
+      users,
+      passwords,
+      {
+        email: config.SEED_EMAIL,
+        password: config.SEED_PASSWORD,
+        firstName: config.SEED_FIRST_NAME,
+        lastName: config.SEED_LAST_NAME,
+      },
+      logger,
+    );
+    const throttle = createLoginThrottle({
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      failuresPerEmail: config.RATE_LIMIT_EMAIL_FAILURES,
+      failuresPerIp: config.RATE_LIMIT_IP_FAILURES,
+    });
+    const app = createApp({
+      logger,
+      metrics: createMetrics('authentication-service'),
+      db,
+      users,
+      passwords,
+      throttle,
+      trustProxy: config.TRUST_PROXY,
+    });
+    return { app, logger, db, close: () => db.close() };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
