@@ -2,15 +2,20 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
-STACK ?= microservices
+# One stack name everywhere (project/swarm.yml and project/DEPLOY.md say `suite` too).
+STACK ?= suite
+# Image names: $(REGISTRY)/<service>:$(TAG), as docker-compose.yml, project/swarm.yml and project/k8s name them.
+REGISTRY ?= local
+# The namespace project/k8s/kustomization.yaml deploys into.
+K8S_NAMESPACE ?= microservices-suite
 SERVICES := broker-service front-end logger-service authentication-service mail-service listener-service
 TAG ?= latest
 
 .PHONY: help install build lint up up_build down logs auth broker logger mail listener front run test bench \
-	images swarm_up swarm_down k8s_up k8s_down clean
+	images push swarm_up swarm_down k8s_up k8s_down clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: ## Install dependencies from the lock file (npm ci)
 	npm ci
@@ -65,19 +70,28 @@ bench: node_modules ## Benchmarks: every broker path under load, with the platfo
 	@bash project/infra.sh
 	npm run bench
 
-images: ## Build every service image (tagged $(TAG)) for Swarm
-	for s in $(SERVICES); do docker build -f $$s/Dockerfile -t local/$$s:$(TAG) . || exit 1; done
+images: ## Build every service image as $(REGISTRY)/<service>:$(TAG)
+	for s in $(SERVICES); do docker build -f $$s/Dockerfile -t $(REGISTRY)/$$s:$(TAG) . || exit 1; done
 
-swarm_up: images ## Docker Swarm: deploy the stack (project/swarm.yml, Caddy in front)
-	docker stack deploy -c project/swarm.yml $(STACK)
+push: ## Push every service image to $(REGISTRY) (refuses the default `local`, which is no registry)
+	@if [ "$(REGISTRY)" = local ]; then echo "set REGISTRY, e.g. make push REGISTRY=registry.example.com/suite"; exit 1; fi
+	for s in $(SERVICES); do docker push $(REGISTRY)/$$s:$(TAG) || exit 1; done
+
+# Every node must be able to pull the images, so with a REGISTRY they are pushed before deploying.
+swarm_up: images ## Docker Swarm: deploy stack $(STACK) (project/swarm.yml, Caddy in front; pushes when REGISTRY is set)
+	@if [ "$(REGISTRY)" != local ]; then $(MAKE) --no-print-directory push; fi
+	REGISTRY=$(REGISTRY) TAG=$(TAG) docker stack deploy -c project/swarm.yml $(STACK)
 
 swarm_down: ## Docker Swarm: remove the stack
 	docker stack rm $(STACK)
 
-k8s_up: ## Kubernetes: apply the kustomize base (project/k8s)
+k8s_up: ## Kubernetes: create namespace $(K8S_NAMESPACE) and the logger's session Secret when missing, apply project/k8s
+	kubectl get namespace $(K8S_NAMESPACE) >/dev/null 2>&1 || kubectl create namespace $(K8S_NAMESPACE)
+	kubectl -n $(K8S_NAMESPACE) get secret logger-session >/dev/null 2>&1 || \
+	  kubectl -n $(K8S_NAMESPACE) create secret generic logger-session --from-literal=SESSION_SECRET=$$(openssl rand -hex 32)
 	kubectl apply -k project/k8s
 
-k8s_down: ## Kubernetes: delete everything the base created
+k8s_down: ## Kubernetes: delete what the base created (the namespace, volume claims and session Secret stay)
 	kubectl delete -k project/k8s
 
 clean: ## Remove build output, test output, benchmark results and local stand-in data

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from './files.js';
 
-/** Runs `docker-compose config -q`, which needs no Docker engine; a missing binary is a failure, not a skip. */
-export function composeConfig(file: string) {
+/**
+ * Runs `docker-compose config -q`, which needs no Docker engine; a missing binary is a failure, not a skip.
+ * `shell` stands for the deploying shell's variables (added to this process's environment).
+ */
+export function composeConfig(file: string, shell: Record<string, string> = {}) {
   const result = spawnSync('docker-compose', ['-f', file, 'config', '-q'], {
     cwd: repoRoot,
+    env: { ...process.env, ...shell },
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -30,6 +30,11 @@ export function references(text: string): { name: string; fallback: string | und
   }));
 }
 
+/** Variables the file refuses to run without (${VAR:?message}): the deploying shell must set them. */
+export function requiredFromShell(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?\?/g)].map((m) => m[1]!))];
+}
+
 export function parseDotenv(text: string): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const line of text.split('\n')) {

@@ -1,4 +1,5 @@
-import { type K8sObject, k8sObjects, type Yaml } from './files.js';
+import { randomBytes } from 'node:crypto';
+import { type K8sObject, k8sObjects, readText, type Yaml } from './files.js';
 
 export const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.object.kind === kind);
 
@@ -15,6 +16,24 @@ export function resolvePort(container: Yaml, port: number | string): number {
   const named = (container.ports ?? []).find((p: Yaml) => p.name === port);
   if (!named) throw new Error(`container ${container.name} has no port named ${port}`);
   return named.containerPort;
+}
+
+/**
+ * Secrets the base leaves to the operator (no safe value can be committed): the ones project/DEPLOY.md
+ * creates with `kubectl ... create secret generic NAME --from-literal=KEY=...`, by name with their keys.
+ */
+export function operatorSecrets(): Map<string, string[]> {
+  const secrets = new Map<string, string[]>();
+  const deploy = readText('project', 'DEPLOY.md');
+  for (const match of deploy.matchAll(
+    /create secret generic ([\w-]+)((?:\s*\\?\s*--from-literal=\w+=\S+)+)/g,
+  )) {
+    secrets.set(
+      match[1]!,
+      [...match[2]!.matchAll(/--from-literal=(\w+)=/g)].map((m) => m[1]!),
+    );
+  }
+  return secrets;
 }
 
 /**
@@ -52,6 +71,10 @@ export function containerEnvironment(
     }
     const ref = entry.valueFrom?.configMapKeyRef ?? entry.valueFrom?.secretKeyRef;
     if (!ref) throw new Error(`${container.name}: env ${entry.name} has neither a value nor a key reference`);
+    if (entry.valueFrom.secretKeyRef && operatorSecrets().get(ref.name)?.includes(ref.key)) {
+      env[entry.name] = randomBytes(32).toString('hex');
+      continue;
+    }
     const data = dataOf(entry.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret', ref.name);
     if (!(ref.key in data))
       throw new Error(`${container.name}: env ${entry.name} refers to missing key ${ref.key}`);

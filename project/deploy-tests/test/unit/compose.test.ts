@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { composeConfig } from '../support/compose.js';
 import { infrastructure, serviceNames } from '../support/design.js';
-import { envExample, references } from '../support/env.js';
+import { composeEnvironment, envExample, references } from '../support/env.js';
 import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
 
 describe('docker-compose.yml', () => {
@@ -39,6 +39,52 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries<{ healthcheck?: { test?: unknown } }>(compose.services)) {
       assert.ok(service.healthcheck?.test, `${name} has no healthcheck`);
     }
+  });
+
+  test('when podman runs the healthchecks, then no CMD argument holds a space (its Docker API splits them)', () => {
+    for (const [name, service] of Object.entries<{ healthcheck: { test: string[] } }>(compose.services)) {
+      const [kind, ...args] = service.healthcheck.test;
+      if (kind === 'CMD-SHELL') continue;
+      assert.equal(kind, 'CMD', name);
+      for (const arg of args)
+        assert.doesNotMatch(arg, /\s/, `${name}: use CMD-SHELL for ${JSON.stringify(arg)}`);
+    }
+  });
+
+  test('when compose starts our images, then it never tries to pull them (pull_policy: build)', () => {
+    for (const name of serviceNames) assert.equal(compose.services[name].pull_policy, 'build', name);
+  });
+
+  test('when ports only services use are published, then only on 127.0.0.1, each on a configurable host port', () => {
+    const internal: Record<string, number[]> = {
+      'authentication-service': [8083],
+      'mail-service': [8084],
+      'logger-service': [5001, 50001],
+      'listener-service': [8085],
+      ...infrastructure,
+    };
+    for (const [name, service] of Object.entries<{ ports?: string[] }>(compose.services)) {
+      for (const entry of service.ports ?? []) {
+        const container = Number(entry.split(':').at(-1));
+        assert.match(
+          entry,
+          /\$\{[A-Z_]+_HOST_PORT:-\d+\}:\d+$/,
+          `${name}: host port of ${entry} must be a setting`,
+        );
+        const mailhogUi = name === 'mailhog' && container === 8025;
+        if (internal[name]?.includes(container) && !mailhogUi) {
+          assert.ok(entry.startsWith('127.0.0.1:'), `${name}: ${entry} must be bound to 127.0.0.1`);
+        }
+      }
+    }
+  });
+
+  test('when the page is opened as localhost or 127.0.0.1, then the broker allows both origins', () => {
+    const origins = composeEnvironment(compose.services['broker-service'].environment).CORS_ORIGINS!.split(
+      ',',
+    );
+    assert.ok(origins.includes('http://localhost:8081'));
+    assert.ok(origins.includes('http://127.0.0.1:8081'));
   });
 
   test('when a service depends on another, then it waits for it to be healthy', () => {

@@ -5,7 +5,8 @@ import { allPorts, serviceNames, services } from '../support/design.js';
 import { argsOf, envOf, readDockerfile } from '../support/dockerfile.js';
 import { readText, repoPath, workspaceDependencies, workspaces } from '../support/files.js';
 
-const RUNTIME_BASE = 'node:20-bookworm-slim';
+// The current Node LTS line, pinned to one release: the same Node CI runs `make test` on (.ci/run).
+const RUNTIME_BASE = 'node:24.22.3-bookworm-slim';
 
 describe('Dockerfiles', () => {
   test('when listing services, then each has a Dockerfile', () => {
@@ -116,6 +117,12 @@ describe('.dockerignore', () => {
   test('when sending the build context, then dependencies, build output, git data and test output stay out', () => {
     for (const pattern of ['**/node_modules', '**/dist', '.git', '**/test-output', '.env']) {
       assert.ok(lines.includes(pattern), `.dockerignore must contain ${pattern}`);
+    }
+  });
+
+  test('when an exception is listed, then it names one path literally (the classic builder ignores wildcard ones)', () => {
+    for (const line of lines.filter((l) => l.startsWith('!'))) {
+      assert.doesNotMatch(line, /[*?[]/, `${line}: list each path instead`);
     }
   });
 

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { allPorts, infrastructure, serviceNames, services } from '../support/design.js';
-import { k8sDir, k8sFiles, k8sObjects, readYaml, type Yaml } from '../support/files.js';
-import { byKind, find, mainContainer, podSpec, resolvePort } from '../support/k8s.js';
+import { k8sDir, k8sFiles, k8sObjects, readText, readYaml, type Yaml } from '../support/files.js';
+import { byKind, find, mainContainer, operatorSecrets, podSpec, resolvePort } from '../support/k8s.js';
 
 // kubernetes-models 4 is CommonJS: one module per apiVersion/kind.
 const require = createRequire(import.meta.url);
@@ -36,9 +36,14 @@ describe('project/k8s kustomize base', () => {
     }
   });
 
-  test('when the base sets a namespace, then the base also creates it', () => {
-    const namespace = find(objects, 'Namespace', kustomization.namespace);
-    assert.ok(namespace, `no Namespace ${kustomization.namespace} in the base`);
+  test('when the base is deleted, then its namespace (and the volume claims in it) stays: the base does not create it', () => {
+    assert.ok(kustomization.namespace, 'the base must name its namespace');
+    assert.equal(find(objects, 'Namespace', kustomization.namespace), undefined);
+    const deploy = readText('project', 'DEPLOY.md');
+    assert.ok(
+      deploy.includes(`kubectl create namespace ${kustomization.namespace}`),
+      'DEPLOY.md must create it',
+    );
   });
 
   test('when kubectl is available, then kustomize renders the base', (t) => {
@@ -63,6 +68,7 @@ describe('project/k8s kustomize base', () => {
         for (const entry of container.env ?? []) {
           const ref = entry.valueFrom?.configMapKeyRef ?? entry.valueFrom?.secretKeyRef;
           if (!ref) continue;
+          if (entry.valueFrom.secretKeyRef && operatorSecrets().get(ref.name)?.includes(ref.key)) continue;
           const target = find(objects, entry.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret', ref.name);
           assert.ok(target, `${file}: ${entry.name} refers to missing ${ref.name}`);
           const keys = { ...target.object.data, ...target.object.stringData };

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { allPorts, infrastructure, peerAddresses, serviceNames, services } from '../support/design.js';
 import { hostAndPort, interpolate } from '../support/env.js';
-import { readYaml } from '../support/files.js';
+import { readYaml, repoPath } from '../support/files.js';
 import { deployed, targets } from '../support/targets.js';
 
 /** "127.0.0.1:${X:-8080}:8080" -> { host: 8080, container: 8080 } with committed defaults. */
@@ -11,6 +12,12 @@ function publishedPorts(ports: string[] = []) {
     const parts = interpolate(String(entry)).split(':');
     return { host: Number(parts.at(-2)), container: Number(parts.at(-1)) };
   });
+}
+
+/** The variables a service reads: the keys of its configSchema. */
+async function configKeys(name: string): Promise<Set<string>> {
+  const module = await import(pathToFileURL(repoPath(name, 'src', 'config.ts')).href);
+  return new Set(Object.keys(module.configSchema.shape));
 }
 
 describe('ports agree with the design', () => {
@@ -48,12 +55,17 @@ describe('ports agree with the design', () => {
       assert.equal(logger.GRPC_PORT, String(services['logger-service']!.extra.grpc));
     });
 
-    test(`when ${target} wires peers, then every peer address names the right service and port`, () => {
+    test(`when ${target} wires peers, then every peer address a service reads names the right service and port`, async () => {
       for (const name of serviceNames) {
         const { environment } = deployed(target, name);
+        const reads = await configKeys(name);
         for (const [variable, expected] of Object.entries(peerAddresses)) {
+          if (!reads.has(variable)) continue;
           const value = environment[variable];
-          if (!value) continue;
+          assert.ok(
+            value,
+            `${target} leaves ${name}'s ${variable} unset (it would reach this container itself)`,
+          );
           const actual = hostAndPort(value);
           const where = `${target} ${name} ${variable}=${value}`;
           assert.equal(actual.host, expected.host, where);

@@ -1,18 +1,34 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { composeConfig } from '../support/compose.js';
 import { infrastructure, serviceNames, services } from '../support/design.js';
-import { interpolate } from '../support/env.js';
-import { readText, readYaml, repoPath } from '../support/files.js';
+import { interpolate, requiredFromShell } from '../support/env.js';
+import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
+import { operatorValue } from '../support/targets.js';
 
 describe('project/swarm.yml', () => {
   const stack = readYaml('project', 'swarm.yml');
+  const stackText = readText('project', 'swarm.yml');
 
-  test('when docker-compose validates the stack file, then it accepts it', () => {
-    const result = composeConfig('project/swarm.yml');
+  test('when docker-compose validates the stack file with the required variables set, then it accepts it', () => {
+    const shell = Object.fromEntries(requiredFromShell(stackText).map((key) => [key, operatorValue()]));
+    const result = composeConfig('project/swarm.yml', shell);
     assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}`);
+  });
+
+  test('when SESSION_SECRET is not set, then the stack refuses to deploy (no committed default signs sessions)', () => {
+    assert.ok(requiredFromShell(stackText).includes('SESSION_SECRET'));
+    const { SESSION_SECRET: _, ...shell } = process.env;
+    const result = spawnSync('docker-compose', ['-f', 'project/swarm.yml', 'config', '-q'], {
+      cwd: repoRoot,
+      env: shell,
+      encoding: 'utf8',
+    });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /SESSION_SECRET/);
   });
 
   test('when listing services, then Caddy, the six services and the four data stores are there', () => {
@@ -54,13 +70,13 @@ describe('project/swarm.yml', () => {
     );
   });
 
-  test('when Caddy proxies, then it targets the front-end and the broker on their design ports', () => {
+  test('when Caddy proxies, then it targets the front-end, the broker and the logger admin UI on their design ports', () => {
     const caddyfile = readText('project', 'Caddyfile');
     const upstreams = [...caddyfile.matchAll(/reverse_proxy\s+(?:https?:\/\/)?([\w-]+):(\d+)/g)].map((m) => ({
       host: m[1]!,
       port: Number(m[2]),
     }));
-    assert.deepEqual(upstreams.map((u) => u.host).sort(), ['broker-service', 'front-end']);
+    assert.deepEqual(upstreams.map((u) => u.host).sort(), ['broker-service', 'front-end', 'logger-service']);
     for (const { host, port } of upstreams) {
       assert.ok(stack.services[host], `Caddy proxies to ${host}, which the stack does not define`);
       assert.equal(port, services[host]!.http, `Caddy reaches ${host} on the wrong port`);

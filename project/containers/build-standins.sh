@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the test-only stand-ins for the four third-party images, tagged with the names docker-compose.yml
+# uses (and their docker.io spellings, which is how podman's Docker API looks short names up).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+podman_env
+cd "$ROOT"
+dir=project/containers/standins
+
+build() { # <compose image name> <podman build arguments...>
+  local name=$1 started
+  shift
+  started=$(date +%s)
+  if ! podman build --format docker --pull=never -t "$name" "$@" >"$CACHE_DIR/build-standin-${name//[\/:]/-}.log" 2>&1; then
+    tail -n 30 "$CACHE_DIR/build-standin-${name//[\/:]/-}.log" >&2
+    echo "building the $name stand-in failed" >&2
+    exit 1
+  fi
+  case $name in
+    */*) podman tag "$name" "docker.io/$name" ;;
+    *) podman tag "$name" "docker.io/library/$name" ;;
+  esac
+  echo "built stand-in $name in $(($(date +%s) - started))s"
+}
+
+build postgres:16 "$dir/postgres"
+build rabbitmq:3-management "$dir/rabbitmq"
+node_standins=(-f "$dir/node-standins.Dockerfile" --ignorefile "$dir/standins.dockerignore" .)
+build mongo:7 --target mongo "${node_standins[@]}"
+build mailhog/mailhog:latest --target mailhog "${node_standins[@]}"
