@@ -6,6 +6,7 @@ import type { AuthClient } from './clients/auth.js';
 import type { LoggerHttpClient } from './clients/logger-http.js';
 import type { MailClient } from './clients/mail.js';
 import { createBestEffortEvents, type EventPublisher } from './events.js';
+import { peerErrorsToHttp } from './peer-errors.js';
 import { brokerHitHandler } from './routes/broker.js';
 import { handleHandler } from './routes/handle.js';
 import { logGrpcHandler } from './routes/log-grpc.js';
@@ -56,6 +57,7 @@ export function createApp(deps: BrokerDeps): Express {
       app.post('/', hit);
       app.post('/handle', handleHandler({ ...deps, bestEffort }));
       app.post('/log-grpc', logGrpcHandler(deps.loggerGrpc));
+      app.use(peerErrorsToHttp);
     },
   });
 }

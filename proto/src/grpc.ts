@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { badGateway, badRequest, currentRequestId, gatewayTimeout } from '@suite/toolbox';
+import { PeerError, type PeerErrorKind } from './errors.js';
 import { GRPC_EVENT_ID_METADATA, GRPC_REQUEST_ID_METADATA } from './names.js';
 import type { LogEntry } from './schemas.js';
 
@@ -48,6 +48,7 @@ type WriteLogMethod = (
 ) => grpc.ClientUnaryCall;
 
 export interface LogGrpcClient {
+  /** Rejects with a PeerError only. */
   writeLog(entry: LogEntry, ids?: { requestId?: string; eventId?: string }): Promise<string>;
   close(): void;
 }
@@ -56,12 +57,12 @@ export interface LogGrpcClientOptions {
   address: string;
   timeoutMs?: number;
   /** Named in errors so a caller can tell which hop failed. */
-  service?: string;
+  peer?: string;
 }
 
 /** One channel for the life of the process; each call has a deadline and carries the request id. */
 export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClient {
-  const { address, timeoutMs = 5000, service = 'logger-service (gRPC)' } = options;
+  const { address, timeoutMs = 5000, peer = 'logger-service (gRPC)' } = options;
   const { Client } = loadLogService();
   const client = new Client(address, grpc.credentials.createInsecure(), {
     'grpc.keepalive_time_ms': 30_000,
@@ -70,14 +71,13 @@ export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClien
   return {
     writeLog(entry, ids = {}) {
       const metadata = new grpc.Metadata();
-      const requestId = ids.requestId ?? currentRequestId();
-      if (requestId) metadata.set(GRPC_REQUEST_ID_METADATA, requestId);
+      if (ids.requestId) metadata.set(GRPC_REQUEST_ID_METADATA, ids.requestId);
       if (ids.eventId) metadata.set(GRPC_EVENT_ID_METADATA, ids.eventId);
       const request: LogRequest = { logEntry: { name: entry.name, data: entry.data } };
       return new Promise((resolve, reject) => {
         client.WriteLog(request, metadata, { deadline: Date.now() + timeoutMs }, (err, response) => {
           if (!err) return resolve(response?.result ?? '');
-          reject(mapGrpcError(err, service, timeoutMs));
+          reject(new PeerError(peer, kindOf(err.code), err.details || err.message, { cause: err }));
         });
       });
     },
@@ -85,15 +85,17 @@ export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClien
   };
 }
 
-function mapGrpcError(err: grpc.ServiceError, service: string, timeoutMs: number) {
-  switch (err.code) {
+function kindOf(code: grpc.status): PeerErrorKind {
+  switch (code) {
     case grpc.status.INVALID_ARGUMENT:
-      return badRequest(err.details);
+      return 'invalid';
     case grpc.status.DEADLINE_EXCEEDED:
-      return gatewayTimeout(service, timeoutMs, err);
+      return 'timeout';
     case grpc.status.UNAVAILABLE:
-      return badGateway(service, 'is unreachable', err);
+      return 'unreachable';
+    case grpc.status.RESOURCE_EXHAUSTED:
+      return 'overloaded';
     default:
-      return badGateway(service, `failed: ${err.details || err.message}`, err);
+      return 'refused';
   }
 }

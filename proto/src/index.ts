@@ -1,3 +1,5 @@
+export { splitHostPort } from './address.js';
+export { isPeerError, PeerError, type PeerErrorKind } from './errors.js';
 export { recycleConnectionOnChannelLoss } from './events/channel-recovery.js';
 export { connectToRabbit, type RabbitConnection, type RabbitConnectionOptions } from './events/connection.js';
 export {
@@ -18,6 +20,7 @@ export {
   type LogResponse,
   loadLogService,
 } from './grpc.js';
+export type { ProtoLogger } from './logger.js';
 export * from './names.js';
 export { createLogRpcClient, type LogRpcClient, type LogRpcClientOptions } from './rpc-client.js';
 export * from './schemas.js';

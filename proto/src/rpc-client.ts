@@ -1,11 +1,12 @@
 import net from 'node:net';
-import { badGateway, badRequest, currentRequestId, gatewayTimeout, splitHostPort } from '@suite/toolbox';
-import { JSONRPCClient, JSONRPCErrorException, type JSONRPCResponse } from 'json-rpc-2.0';
+import { splitHostPort } from './address.js';
+import { PeerError } from './errors.js';
 import { readLines } from './framing.js';
 import { RPC_METHOD_LOG_INFO } from './names.js';
 import type { LogEntry, LogInfoParams } from './schemas.js';
 
 export interface LogRpcClient {
+  /** Rejects with a PeerError only. */
   logInfo(entry: LogEntry, ids?: { eventId?: string; requestId?: string }): Promise<string>;
   close(): void;
 }
@@ -14,101 +15,141 @@ export interface LogRpcClientOptions {
   /** host:port of the logger's JSON-RPC listener. */
   address: string;
   timeoutMs?: number;
-  service?: string;
+  /** Named in errors so a caller can tell which hop failed. */
+  peer?: string;
   maxLineBytes?: number;
+  /** Calls awaiting an answer; one more fails at once as `overloaded` instead of piling up. */
+  maxInFlight?: number;
+  /** Bytes written but not yet taken by the kernel (the peer is not reading); beyond it calls fail as `overloaded`. */
+  maxBufferedBytes?: number;
+  /** Consecutive timeouts after which the connection is dropped and the next call dials afresh (a half-open socket never errors by itself). */
+  redialAfterTimeouts?: number;
 }
 
-const TIMEOUT_CODE = -32099;
+const INVALID_PARAMS = -32602;
+
+interface Pending {
+  resolve(result: string): void;
+  reject(err: PeerError): void;
+  timer: NodeJS.Timeout;
+  /** The connection the request was written to: only that one can answer it. */
+  via: net.Socket;
+}
 
 /**
  * JSON-RPC 2.0 over one long-lived TCP connection with newline framing. Calls are pipelined and
  * matched by id; a dropped connection fails the calls in flight and the next call dials again.
+ * Written by hand (no client library) because each failure must become its own typed error and the
+ * calls in flight must be counted and bounded.
  */
 export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
   const {
     address,
     timeoutMs = 5000,
-    service = 'logger-service (JSON-RPC)',
+    peer = 'logger-service (JSON-RPC)',
     maxLineBytes = 1 << 20,
+    maxInFlight = 1000,
+    maxBufferedBytes = 1 << 20,
+    redialAfterTimeouts = 3,
   } = options;
   const { host, port } = splitHostPort(address);
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
   let socket: net.Socket | undefined;
   let closed = false;
-  let lastSocketError: Error | undefined;
+  let consecutiveTimeouts = 0;
 
-  const rpc: JSONRPCClient = new JSONRPCClient((request) => {
-    connection().write(`${JSON.stringify(request)}\n`);
-  });
+  const fail = (kind: PeerError['kind'], detail: string, cause?: unknown) =>
+    new PeerError(peer, kind, detail, { cause });
+
+  function settle(id: number, outcome: { result: string } | { error: PeerError }): void {
+    const call = pending.get(id);
+    if (!call) return; // already timed out
+    pending.delete(id);
+    clearTimeout(call.timer);
+    if ('error' in outcome) call.reject(outcome.error);
+    else call.resolve(outcome.result);
+  }
+
+  function onResponse(connection: net.Socket, line: string): void {
+    let response: { id?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+    try {
+      response = JSON.parse(line);
+    } catch {
+      connection.destroy(new Error('logger sent a malformed JSON-RPC frame'));
+      return;
+    }
+    consecutiveTimeouts = 0;
+    if (typeof response.id !== 'number') return;
+    if (response.error) {
+      const message = String(response.error.message ?? 'error');
+      const kind = response.error.code === INVALID_PARAMS ? 'invalid' : 'refused';
+      settle(response.id, { error: fail(kind, message) });
+    } else {
+      settle(response.id, { result: String(response.result) });
+    }
+  }
 
   function connection(): net.Socket {
     if (socket && !socket.destroyed) return socket;
     const fresh = net.connect({ host, port });
     fresh.setNoDelay(true);
     fresh.setKeepAlive(true, 30_000);
-    lastSocketError = undefined;
+    let lastError: Error | undefined;
     readLines(fresh, {
       maxLineBytes,
-      onLine: (line) => {
-        let response: JSONRPCResponse;
-        try {
-          response = JSON.parse(line);
-        } catch {
-          fresh.destroy(new Error('logger sent a malformed JSON-RPC frame'));
-          return;
-        }
-        rpc.receive(response);
-      },
+      onLine: (line) => onResponse(fresh, line),
       onOverflow: () => fresh.destroy(new Error('logger sent an oversized JSON-RPC frame')),
     });
     fresh.on('error', (err) => {
-      lastSocketError = err;
+      lastError = err;
     });
     fresh.on('close', () => {
       if (socket === fresh) socket = undefined;
-      rpc.rejectAllPendingRequests(lastSocketError?.message ?? 'connection closed');
+      const error = fail('unreachable', lastError?.message ?? 'connection closed', lastError);
+      for (const [id, call] of [...pending]) if (call.via === fresh) settle(id, { error });
     });
     socket = fresh;
+    consecutiveTimeouts = 0;
     return fresh;
   }
 
+  function onTimeout(id: number): void {
+    settle(id, { error: fail('timeout', `no answer within ${timeoutMs} ms`) });
+    consecutiveTimeouts += 1;
+    if (consecutiveTimeouts >= redialAfterTimeouts && socket) {
+      // A peer that stopped answering (paused, or a half-open socket) keeps the calls in flight
+      // hanging; a fresh connection is the only way to find out whether it is still there.
+      socket.destroy(new Error(`${consecutiveTimeouts} calls timed out in a row`));
+    }
+  }
+
   return {
-    async logInfo(entry, ids = {}) {
-      if (closed) throw badGateway(service, 'client is closed');
-      const params: LogInfoParams = { name: entry.name, data: entry.data };
-      const requestId = ids.requestId ?? currentRequestId();
-      if (requestId) params.request_id = requestId;
-      if (ids.eventId) params.event_id = ids.eventId;
-      try {
-        const result = await rpc
-          .timeout(timeoutMs, (id) => ({
-            jsonrpc: '2.0',
-            id,
-            error: { code: TIMEOUT_CODE, message: 'timeout' },
-          }))
-          .request(RPC_METHOD_LOG_INFO, params);
-        return String(result);
-      } catch (err) {
-        throw mapRpcError(err, service, timeoutMs);
+    logInfo(entry, ids = {}) {
+      if (closed) return Promise.reject(fail('unreachable', 'client is closed'));
+      if (pending.size >= maxInFlight) {
+        return Promise.reject(fail('overloaded', `${pending.size} calls already in flight`));
       }
+      const target = connection();
+      if (target.writableLength > maxBufferedBytes) {
+        return Promise.reject(fail('overloaded', `${target.writableLength} bytes waiting to be sent`));
+      }
+      const params: LogInfoParams = { name: entry.name, data: entry.data };
+      if (ids.requestId) params.request_id = ids.requestId;
+      if (ids.eventId) params.event_id = ids.eventId;
+      const id = nextId++;
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => onTimeout(id), timeoutMs);
+        pending.set(id, { resolve, reject, timer, via: target });
+        target.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: RPC_METHOD_LOG_INFO, params })}\n`);
+      });
     },
     close() {
       closed = true;
       socket?.end();
       socket = undefined;
+      const error = fail('unreachable', 'client is closed');
+      for (const id of [...pending.keys()]) settle(id, { error });
     },
   };
-}
-
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|EPIPE|connection closed/;
-
-function mapRpcError(err: unknown, service: string, timeoutMs: number) {
-  const message = err instanceof Error ? err.message : String(err);
-  // Calls failed by a dropped socket arrive as JSON-RPC errors carrying the socket's message.
-  if (UNREACHABLE.test(message)) return badGateway(service, 'is unreachable', err);
-  if (err instanceof JSONRPCErrorException) {
-    if (err.code === TIMEOUT_CODE) return gatewayTimeout(service, timeoutMs, err);
-    if (err.code === -32602) return badRequest(err.message);
-    return badGateway(service, `failed: ${err.message}`, err);
-  }
-  return badGateway(service, `failed: ${message}`, err);
 }

@@ -1,4 +1,11 @@
-import { z } from 'zod';
+import { type ZodError, z } from 'zod';
+
+/** `field: problem; field: problem`, the way every 400 of the suite names what is wrong. */
+export function describeIssues(error: ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
+}
 
 export const LOG_NAME_MAX_CHARS = 256;
 export const LOG_DATA_MAX_CHARS = 64 * 1024;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { createLogGrpcClient, createLogRpcClient } from '@suite/proto';
-import { badGateway, createHttpClient, gatewayTimeout, unavailable } from '@suite/toolbox';
+import { createLogGrpcClient, createLogRpcClient, PeerError } from '@suite/proto';
+import { createHttpClient } from '@suite/toolbox';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
@@ -106,47 +106,52 @@ describe('broker error mapping', () => {
   test('when the authentication event cannot be published, then the login still succeeds and the failure is counted', async () => {
     const broker = await startBroker();
     brokers.push(broker);
-    broker.bus.failure = unavailable('event bus unavailable: not connected to RabbitMQ');
+    broker.bus.failure = new PeerError('rabbitmq', 'unreachable', 'not connected to RabbitMQ');
     const res = await broker.post('/handle', { action: 'auth', auth: { email: 'a@b.c', password: 'pw' } });
     assert.equal(res.status, 202);
     const metrics = await (await fetch(`${broker.url}/metrics`)).text();
     assert.match(metrics, /broker_event_publish_failures_total\{event="authentication"[^}]*\} 1/);
   });
 
-  test('when RabbitMQ is down, then / and log via rabbitmq answer 503', async () => {
+  test('when RabbitMQ is down, then / and log via rabbitmq answer 502 naming it without details', async () => {
     const broker = await startBroker();
     brokers.push(broker);
-    broker.bus.failure = unavailable('event bus unavailable: not connected to RabbitMQ');
+    broker.bus.failure = new PeerError('rabbitmq', 'unreachable', 'connect ECONNREFUSED 127.0.0.1:5672');
     const hit = await fetch(`${broker.url}/`);
-    assert.equal(hit.status, 503);
+    assert.equal(hit.status, 502);
     const log = await broker.post('/handle', {
       action: 'log',
       via: 'rabbitmq',
       log: { name: 'n', data: 'd' },
     });
-    assert.equal(log.status, 503);
-    assert.match((await log.json()).message, /event bus unavailable/);
+    assert.equal(log.status, 502);
+    assert.deepEqual(await log.json(), { error: true, message: 'rabbitmq unreachable' });
   });
 
-  test('when a logger transport fails, then its 502 or 504 reaches the caller', async () => {
+  test('when a peer client fails, then each kind maps to its status and the message names only peer and kind', async () => {
+    const failure = { current: new PeerError('p', 'unreachable', '') };
     const broker = await startBroker({
       loggerRpc: {
         logInfo: async () => {
-          throw badGateway('logger-service (JSON-RPC)', 'is unreachable');
-        },
-      },
-      loggerGrpc: {
-        writeLog: async () => {
-          throw gatewayTimeout('logger-service (gRPC)', 5000);
+          throw failure.current;
         },
       },
     });
     brokers.push(broker);
-    const rpc = await broker.post('/handle', { action: 'log', log: { name: 'n', data: 'd' } });
-    assert.equal(rpc.status, 502);
-    assert.equal((await rpc.json()).message, 'logger-service (JSON-RPC) is unreachable');
-    const grpc = await broker.post('/log-grpc', { log: { name: 'n', data: 'd' } });
-    assert.equal(grpc.status, 504);
+    const expected = { unreachable: 502, refused: 502, timeout: 504, overloaded: 503, invalid: 400 } as const;
+    for (const [kind, status] of Object.entries(expected) as Array<[keyof typeof expected, number]>) {
+      failure.current = new PeerError(
+        'logger-service (JSON-RPC)',
+        kind,
+        'connect ECONNREFUSED 10.0.0.7:5001',
+      );
+      const res = await broker.post('/handle', { action: 'log', log: { name: 'n', data: 'd' } });
+      assert.deepEqual(
+        { status: res.status, body: await res.json() },
+        { status, body: { error: true, message: `logger-service (JSON-RPC) ${kind}` } },
+        kind,
+      );
+    }
   });
 
   test('when every peer accepts the connection but never answers, then each path answers 504 naming it', async () => {
@@ -175,19 +180,24 @@ describe('broker error mapping', () => {
     });
     brokers.push(broker);
     const log = { name: 'n', data: 'd' };
+    const viaHttp = (service: string) => `${service} did not answer within ${timeoutMs} ms`;
     const cases = [
-      ['/handle', login, 'authentication-service'],
-      ['/handle', { action: 'mail', mail: { to: 'd@e.f', subject: 's', message: 'm' } }, 'mail-service'],
-      ['/handle', { action: 'log', via: 'http', log }, 'logger-service'],
-      ['/handle', { action: 'log', via: 'rpc', log }, 'logger-service (JSON-RPC)'],
-      ['/handle', { action: 'log', via: 'grpc', log }, 'logger-service (gRPC)'],
-      ['/log-grpc', { log }, 'logger-service (gRPC)'],
+      ['/handle', login, viaHttp('authentication-service')],
+      [
+        '/handle',
+        { action: 'mail', mail: { to: 'd@e.f', subject: 's', message: 'm' } },
+        viaHttp('mail-service'),
+      ],
+      ['/handle', { action: 'log', via: 'http', log }, viaHttp('logger-service')],
+      ['/handle', { action: 'log', via: 'rpc', log }, 'logger-service (JSON-RPC) timeout'],
+      ['/handle', { action: 'log', via: 'grpc', log }, 'logger-service (gRPC) timeout'],
+      ['/log-grpc', { log }, 'logger-service (gRPC) timeout'],
     ] as const;
-    for (const [path, body, service] of cases) {
+    for (const [path, body, message] of cases) {
       const res = await broker.post(path, body);
       assert.deepEqual(
         { status: res.status, body: await res.json() },
-        { status: 504, body: { error: true, message: `${service} did not answer within ${timeoutMs} ms` } },
+        { status: 504, body: { error: true, message } },
         `${path} ${JSON.stringify(body)}`,
       );
     }

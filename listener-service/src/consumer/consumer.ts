@@ -29,8 +29,6 @@ export interface EventConsumerOptions {
   metrics: ListenerMetrics;
   /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
   connectionName?: string;
-  heartbeatIntervalInSeconds?: number;
-  reconnectTimeInSeconds?: number;
 }
 
 /** Deliveries are settled on the channel that delivered them: a delivery tag means nothing on another. */
@@ -62,8 +60,6 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
     handle,
     logger,
     metrics,
-    heartbeatIntervalInSeconds = 5,
-    reconnectTimeInSeconds = 1,
     connectionName = `listener-service ${topology.queue}`,
   } = options;
   const log = logger.child({ component: 'consumer', queue: topology.queue });
@@ -76,8 +72,6 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
     url,
     connectionName,
     logger: log,
-    heartbeatIntervalInSeconds,
-    reconnectTimeInSeconds,
     onDisconnect: () => {
       active = undefined;
     },

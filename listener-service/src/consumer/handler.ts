@@ -12,9 +12,10 @@ import {
   ORIGINAL_ROUTING_KEY_HEADER,
   retryDelayMs,
 } from '@suite/proto';
-import { describeZodError, isAppError, type Logger } from '@suite/toolbox';
+import { describeZodError, type Logger } from '@suite/toolbox';
 import type { Message, Options } from 'amqplib';
 import type { LogStore } from '../clients/log-store.js';
+import { isPermanentFailure } from '../failures.js';
 import type { DeadLetterReason } from '../metrics.js';
 
 /** The channel operations a handler needs, bound to the channel that delivered the message. */
@@ -57,11 +58,6 @@ function parseEvent(content: Buffer): Parsed {
     return { ok: false, reason: 'invalid', detail: `invalid event: ${describeZodError(result.error)}` };
   }
   return { ok: true, event: result.data };
-}
-
-/** A 400 from the logger means the entry itself is unacceptable: retrying cannot help. */
-function isPermanent(err: unknown): boolean {
-  return isAppError(err) && err.status === 400;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -162,7 +158,7 @@ export function createMessageHandler(options: MessageHandlerOptions) {
     try {
       await store.store(event, { eventId, requestId });
     } catch (err) {
-      if (isPermanent(err)) {
+      if (isPermanentFailure(err)) {
         return deadLetter(
           channel,
           message,

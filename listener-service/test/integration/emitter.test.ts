@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext, test } from 'node:test';
-import { AMQP_REQUEST_ID_HEADER, createEventEmitter, type EventEmitter } from '@suite/proto';
-import { AppError, createLogger, runWithRequestId } from '@suite/toolbox';
+import { AMQP_REQUEST_ID_HEADER, createEventEmitter, type EventEmitter, PeerError } from '@suite/proto';
+import { createLogger } from '@suite/toolbox';
 import { closeConnectionsNamed, RABBIT_URL, RabbitAdmin, randomTag, waitFor } from '../support/rabbit.js';
 
 const logger = createLogger('emitter-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -54,11 +54,9 @@ describe('event emitter against RabbitMQ', () => {
     const { queue, emitter } = await connectedEmitter(t);
     await emitter.ready();
 
-    const { eventId } = await runWithRequestId('req-42', () =>
-      emitter.publish(
-        { name: 'authentication', data: 'user@example.com logged in' },
-        { severity: 'WARNING' },
-      ),
+    const { eventId } = await emitter.publish(
+      { name: 'authentication', data: 'user@example.com logged in' },
+      { severity: 'WARNING', requestId: 'req-42' },
     );
 
     const message = await admin.getOne(queue);
@@ -75,7 +73,7 @@ describe('event emitter against RabbitMQ', () => {
     assert.equal(message.properties.headers?.[AMQP_REQUEST_ID_HEADER], 'req-42');
   });
 
-  test('when RabbitMQ refuses the message (a nack), then publish rejects with 503 instead of resolving', async (t) => {
+  test('when RabbitMQ refuses the message (a nack), then publish rejects as refused instead of resolving', async (t) => {
     const { tag, exchange, queue, emitter } = await connectedEmitter(t);
     // A queue that takes nothing and says so: RabbitMQ nacks every message routed to it. Only a
     // publish that waits for the confirm can tell this apart from success.
@@ -91,9 +89,8 @@ describe('event emitter against RabbitMQ', () => {
     await assert.rejects(
       emitter.publish({ name: 'log', data: 'refused' }, { severity: 'ERROR' }),
       (err: unknown) => {
-        assert.ok(err instanceof AppError, String(err));
-        assert.equal(err.status, 503);
-        assert.match(err.message, /^event bus unavailable: /);
+        assert.ok(err instanceof PeerError, String(err));
+        assert.equal(err.kind, 'refused');
         return true;
       },
     );
@@ -114,7 +111,7 @@ describe('event emitter against RabbitMQ', () => {
     assert.equal((await admin.getOne(queue))?.properties.messageId, 'fixed-id-1');
   });
 
-  test('when RabbitMQ drops the connection, then publishes fail fast with 503 until the emitter reconnects by itself', async (t) => {
+  test('when RabbitMQ drops the connection, then publishes fail fast as unreachable until the emitter reconnects by itself', async (t) => {
     const { tag, queue, emitter } = await connectedEmitter(t);
 
     assert.ok((await closeConnectionsNamed(tag)) >= 1);
@@ -125,7 +122,7 @@ describe('event emitter against RabbitMQ', () => {
     }).then(
       async () => {
         await assert.rejects(emitter.publish({ name: 'log', data: 'during outage' }), (err: unknown) => {
-          assert.ok(err instanceof AppError && err.status === 503);
+          assert.ok(err instanceof PeerError && err.kind === 'unreachable');
           return true;
         });
       },

@@ -7,9 +7,10 @@ import {
   createEventEmitter,
   type EventEmitter,
   eventTopology,
+  PeerError,
   retryDelayMs,
 } from '@suite/proto';
-import { AppError, createLogger } from '@suite/toolbox';
+import { createLogger } from '@suite/toolbox';
 
 /** A port nothing listens on: bound once by us, then released. */
 async function closedPort(): Promise<number> {
@@ -32,11 +33,10 @@ describe('event emitter without RabbitMQ', () => {
   });
   after(() => emitter.close());
 
-  test('when RabbitMQ is unreachable, then publish fails at once with a 503 naming the event bus', async () => {
+  test('when RabbitMQ is unreachable, then publish fails at once as unreachable naming rabbitmq', async () => {
     await assert.rejects(emitter.publish({ name: 'broker_hit', data: 'x' }), (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, 503);
-      assert.match(err.message, /^event bus unavailable: /);
+      assert.ok(err instanceof PeerError);
+      assert.deepEqual([err.peer, err.kind], ['rabbitmq', 'unreachable']);
       return true;
     });
   });
@@ -46,10 +46,10 @@ describe('event emitter without RabbitMQ', () => {
     await assert.rejects(emitter.ready(), /RabbitMQ not connected/);
   });
 
-  test('when the event is invalid, then publish rejects with a 400 before touching the bus', async () => {
+  test('when the event is invalid, then publish rejects as invalid before touching the bus', async () => {
     await assert.rejects(emitter.publish({ name: '', data: 'x' }), (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, 400);
+      assert.ok(err instanceof PeerError);
+      assert.equal(err.kind, 'invalid');
       return true;
     });
   });

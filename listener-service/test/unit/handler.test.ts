@@ -6,8 +6,9 @@ import {
   DEAD_REASON_HEADER,
   eventTopology,
   type LogEntry,
+  PeerError,
 } from '@suite/proto';
-import { badGateway, badRequest, createLogger } from '@suite/toolbox';
+import { createLogger } from '@suite/toolbox';
 import type { Message, Options } from 'amqplib';
 import type { LogStore } from '../../src/clients/log-store.js';
 import { createMessageHandler, type SettleChannel } from '../../src/consumer/handler.js';
@@ -125,7 +126,7 @@ describe('message handler', () => {
   });
 
   test('when the logger fails, then a delayed copy with one more attempt goes to the retry queue before the ack', async () => {
-    const { store } = fakeStore(badGateway('logger-service', 'is unreachable'));
+    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
     const { channel, acked, published } = fakeChannel();
     const msg = message(JSON.stringify({ name: 'log', data: 'z' }));
 
@@ -142,7 +143,7 @@ describe('message handler', () => {
   });
 
   test('when a retried event fails again, then the delay grows and stays under the cap', async () => {
-    const { store } = fakeStore(badGateway('logger-service', 'is unreachable'));
+    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
     const { channel, published } = fakeChannel();
 
     const second = await handlerWith(store, 10)(
@@ -160,7 +161,7 @@ describe('message handler', () => {
   });
 
   test('when the last attempt fails, then the event is dead-lettered as exhausted', async () => {
-    const { store } = fakeStore(badGateway('logger-service', 'is unreachable'));
+    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
     const { channel, acked, published } = fakeChannel();
     const msg = message(JSON.stringify({ name: 'log', data: 'z' }), { headers: { [ATTEMPTS_HEADER]: 2 } });
 
@@ -173,7 +174,7 @@ describe('message handler', () => {
   });
 
   test('when the logger rejects the entry as invalid, then it is dead-lettered at once', async () => {
-    const { store } = fakeStore(badRequest('data: too long'));
+    const { store } = fakeStore(new PeerError('logger-service', 'invalid', 'data: too long'));
     const { channel, published } = fakeChannel();
 
     const outcome = await handlerWith(store)(message(JSON.stringify({ name: 'log', data: 'z' })), channel);
@@ -183,7 +184,7 @@ describe('message handler', () => {
   });
 
   test('when the retry copy cannot be published, then the original is not acked but handed back', async () => {
-    const { store } = fakeStore(badGateway('logger-service', 'is unreachable'));
+    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
     const { channel, acked, nacked } = fakeChannel({ publishFails: true });
     const msg = message(JSON.stringify({ name: 'log', data: 'z' }));
 
@@ -205,7 +206,9 @@ describe('message handler', () => {
   });
 
   test('when a message has no message id, then one id is made up and carried by its retry copy', async () => {
-    const { store, calls } = fakeStore(badGateway('logger-service', 'is unreachable'));
+    const { store, calls } = fakeStore(
+      new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'),
+    );
     const { channel, published } = fakeChannel();
 
     await handlerWith(store)(

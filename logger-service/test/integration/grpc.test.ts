@@ -48,8 +48,8 @@ describe('gRPC LogService', () => {
   });
 
   test('when the name is empty, then the client gets INVALID_ARGUMENT naming the field', async () => {
-    await assert.rejects(client.writeLog({ name: '', data: 'x' }), (err: Error & { status?: number }) => {
-      assert.equal(err.status, 400);
+    await assert.rejects(client.writeLog({ name: '', data: 'x' }), (err: Error & { kind?: string }) => {
+      assert.equal(err.kind, 'invalid');
       assert.match(err.message, /name must not be empty/);
       return true;
     });

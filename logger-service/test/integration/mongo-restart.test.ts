@@ -55,8 +55,8 @@ describe('MongoDB restart', () => {
 
     await assert.rejects(
       grpcClient.writeLog({ name: 'grpc-outage', data: 'd' }),
-      (err: Error & { status?: number }) => {
-        assert.equal(err.status, 502);
+      (err: Error & { kind?: string }) => {
+        assert.equal(err.kind, 'unreachable');
         return true;
       },
     );

@@ -127,8 +127,8 @@ describe('JSON-RPC over TCP', () => {
         results,
         Array.from({ length: 10 }, (_, i) => `Processed payload via RPC: client-${i}`),
       );
-      await assert.rejects(client.logInfo({ name: '', data: 'x' }), (err: Error & { status?: number }) => {
-        assert.equal(err.status, 400);
+      await assert.rejects(client.logInfo({ name: '', data: 'x' }), (err: Error & { kind?: string }) => {
+        assert.equal(err.kind, 'invalid');
         assert.match(err.message, /name must not be empty/);
         return true;
       });

@@ -1,6 +1,6 @@
-import type { Logger } from '@suite/toolbox';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Channel } from 'amqplib';
+import type { ProtoLogger } from '../logger.js';
 
 const SETTLE_MS = 100;
 
@@ -13,7 +13,7 @@ const SETTLE_MS = 100;
 export function recycleConnectionOnChannelLoss(options: {
   manager: AmqpConnectionManager;
   channel: Channel;
-  logger: Logger;
+  logger: ProtoLogger;
   isClosing: () => boolean;
   onLost?: () => void;
 }): void {
@@ -24,7 +24,7 @@ export function recycleConnectionOnChannelLoss(options: {
     // A dying connection closes its channels first; give it a moment so only lone channel losses recycle.
     setTimeout(() => {
       if (isClosing() || !connection || manager.connection !== connection) return;
-      logger.warn('AMQP channel closed on a live connection, reconnecting');
+      logger.warn({}, 'AMQP channel closed on a live connection, reconnecting');
       try {
         manager.reconnect();
       } catch {

@@ -1,13 +1,11 @@
-import type { Logger } from '@suite/toolbox';
 import amqp, { type AmqpConnectionManager } from 'amqp-connection-manager';
+import type { ProtoLogger } from '../logger.js';
 
 export interface RabbitConnectionOptions {
   url: string;
   /** Shown in RabbitMQ's connection list, so an operator (or a test) can tell producers and consumers apart. */
   connectionName: string;
-  logger: Logger;
-  heartbeatIntervalInSeconds?: number;
-  reconnectTimeInSeconds?: number;
+  logger: ProtoLogger;
   /** Extra fields for the "connected" line. */
   details?: Record<string, unknown>;
   onDisconnect?: () => void;
@@ -21,10 +19,11 @@ export interface RabbitConnection {
 
 /** One long-lived, self-reconnecting RabbitMQ connection with the suite's standard logging. */
 export function connectToRabbit(options: RabbitConnectionOptions): RabbitConnection {
-  const { url, connectionName, logger, heartbeatIntervalInSeconds = 5, reconnectTimeInSeconds = 1 } = options;
+  const { url, connectionName, logger } = options;
+  // A dead peer is noticed within two heartbeats; a lost connection is retried every second.
   const manager = amqp.connect([url], {
-    heartbeatIntervalInSeconds,
-    reconnectTimeInSeconds,
+    heartbeatIntervalInSeconds: 5,
+    reconnectTimeInSeconds: 1,
     connectionOptions: { clientProperties: { connection_name: connectionName } },
   });
   let lastFailure = 'not connected yet';

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type AppError,
-  badRequest,
-  currentRequestId,
-  describeZodError,
-  type Logger,
-  unavailable,
-} from '@suite/toolbox';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
+import { PeerError, type PeerErrorKind } from '../errors.js';
+import type { ProtoLogger } from '../logger.js';
 import { AMQP_REQUEST_ID_HEADER, type LogRoutingKey } from '../names.js';
-import { logEventSchema } from '../schemas.js';
+import { describeIssues, logEventSchema } from '../schemas.js';
 import { recycleConnectionOnChannelLoss } from './channel-recovery.js';
 import { connectToRabbit } from './connection.js';
-import { assertEventExchange, assertEventTopology, DEFAULT_EVENTS_QUEUE, eventTopology } from './topology.js';
+import { assertEventTopology, eventTopology } from './topology.js';
 
 export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
 
@@ -22,12 +16,12 @@ export interface PublishOptions {
   severity?: EventSeverity;
   /** Becomes the AMQP message id that consumers deduplicate on; a fresh UUID when absent. */
   eventId?: string;
-  /** Defaults to the request id of the HTTP call in progress. */
+  /** The request that caused the event, carried in the `x-request-id` header. */
   requestId?: string;
 }
 
 export interface EventEmitter {
-  /** Resolves once RabbitMQ confirmed the event; rejects with a 503 AppError when the bus is down. */
+  /** Resolves once RabbitMQ confirmed the event; rejects with a PeerError (`unreachable` at once while disconnected). */
   publish(event: { name: string; data: string }, options?: PublishOptions): Promise<{ eventId: string }>;
   isConnected(): boolean;
   /** Readiness check: rejects while the connection to RabbitMQ is down. */
@@ -37,38 +31,32 @@ export interface EventEmitter {
 
 export interface EventEmitterOptions {
   url: string;
-  logger: Logger;
-  /** Longest wait for RabbitMQ's confirm before the publish fails with 503. */
+  logger: ProtoLogger;
+  /** Longest wait for RabbitMQ's confirm before the publish fails as `timeout`. */
   publishTimeoutMs?: number;
   exchange?: string;
-  /**
-   * The consumers' queue to declare along with the exchange, so events are kept even before any
-   * listener has ever run. `null` declares only the exchange.
-   */
-  queue?: string | null;
+  /** The consumers' queue, declared along with the exchange so events are kept before any listener ever ran. */
+  queue?: string;
   /** Shown by `rabbitmqctl list_connections client_properties` and the management UI. */
   connectionName?: string;
-  heartbeatIntervalInSeconds?: number;
-  reconnectTimeInSeconds?: number;
+  /** Named in errors. */
+  peer?: string;
 }
 
 /**
  * One long-lived connection and confirm channel for the life of the process. amqp-connection-manager
  * reconnects on its own; while it is disconnected publishes fail at once instead of queueing in
- * memory, so callers can answer 503 and nothing is silently lost on a crash.
+ * memory, so callers can answer at once and nothing is silently lost on a crash.
  */
 export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
   const {
     url,
     logger,
     publishTimeoutMs = 5000,
-    exchange: exchangeOption,
-    queue = DEFAULT_EVENTS_QUEUE,
-    heartbeatIntervalInSeconds = 5,
-    reconnectTimeInSeconds = 1,
     connectionName = 'event-emitter',
+    peer = 'rabbitmq',
   } = options;
-  const topology = eventTopology({ exchange: exchangeOption, queue: queue ?? undefined });
+  const topology = eventTopology({ exchange: options.exchange, queue: options.queue });
   const { exchange } = topology;
   const log = logger.child({ component: 'event-emitter' });
 
@@ -76,12 +64,10 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
     url,
     connectionName,
     logger: log,
-    heartbeatIntervalInSeconds,
-    reconnectTimeInSeconds,
     details: { exchange },
   });
   manager.on('blocked', ({ reason }) => log.warn({ reason }, 'RabbitMQ blocked publishing'));
-  manager.on('unblocked', () => log.info('RabbitMQ unblocked publishing'));
+  manager.on('unblocked', () => log.info({}, 'RabbitMQ unblocked publishing'));
 
   let channelReady = false;
   let closed = false;
@@ -98,8 +84,7 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
           channelReady = false;
         },
       });
-      if (queue === null) await assertEventExchange(ch, exchange);
-      else await assertEventTopology(ch, topology);
+      await assertEventTopology(ch, topology);
     },
   });
   channel.on('connect', () => {
@@ -117,18 +102,18 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
 
   const isConnected = () => !closed && manager.isConnected() && channelReady;
 
-  const busDown = (detail: string, cause?: unknown): AppError =>
-    unavailable(`event bus unavailable: ${detail}`, cause);
+  const fail = (kind: PeerErrorKind, detail: string, cause?: unknown) =>
+    new PeerError(peer, kind, detail, { cause });
 
   return {
     async publish(event, publishOptions = {}) {
       const parsed = logEventSchema.safeParse(event);
-      if (!parsed.success) throw badRequest(`invalid event: ${describeZodError(parsed.error)}`);
-      if (closed) throw busDown('the event emitter is closed');
-      if (!isConnected()) throw busDown(`not connected to RabbitMQ (${lastFailure()})`);
+      if (!parsed.success) throw fail('invalid', `invalid event: ${describeIssues(parsed.error)}`);
+      if (closed) throw fail('unreachable', 'the event emitter is closed');
+      if (!isConnected()) throw fail('unreachable', `not connected to RabbitMQ (${lastFailure()})`);
 
       const eventId = publishOptions.eventId ?? randomUUID();
-      const requestId = publishOptions.requestId ?? currentRequestId();
+      const { requestId } = publishOptions;
       const routingKey: LogRoutingKey = `log.${publishOptions.severity ?? 'INFO'}`;
       const headers: Record<string, string> = {};
       if (requestId) headers[AMQP_REQUEST_ID_HEADER] = requestId;
@@ -145,10 +130,11 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
         });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        throw busDown(
-          message === 'timeout' ? `RabbitMQ did not confirm within ${publishTimeoutMs} ms` : message,
-          err,
-        );
+        if (message === 'timeout') {
+          throw fail('timeout', `RabbitMQ did not confirm within ${publishTimeoutMs} ms`, err);
+        }
+        // A nack (a queue refused the message) or a channel that closed under the publish.
+        throw fail(isConnected() ? 'refused' : 'unreachable', message, err);
       }
       return { eventId };
     },

@@ -42,17 +42,13 @@ export function eventTopology(options: EventTopologyOptions = {}): EventTopology
 
 type TopologyChannel = Pick<Channel, 'assertExchange' | 'assertQueue' | 'bindQueue'>;
 
-export async function assertEventExchange(channel: TopologyChannel, exchange: string): Promise<void> {
-  await channel.assertExchange(exchange, 'topic', { durable: true });
-}
-
 /**
  * Declares exchange, queues and bindings. Producers and consumers both call it with the same
  * arguments (RabbitMQ refuses a redeclaration with different ones), so events published before any
  * listener ever started are kept rather than dropped as unroutable.
  */
 export async function assertEventTopology(channel: TopologyChannel, topology: EventTopology): Promise<void> {
-  await assertEventExchange(channel, topology.exchange);
+  await channel.assertExchange(topology.exchange, 'topic', { durable: true });
   await channel.assertQueue(topology.queue, { durable: true });
   for (const key of topology.routingKeys) {
     await channel.bindQueue(topology.queue, topology.exchange, key);

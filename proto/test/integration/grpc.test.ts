@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { AppError } from '@suite/toolbox';
-import { createLogGrpcClient, type LogRequest, loadLogService } from '../../src/index.js';
+import { createLogGrpcClient, type LogRequest, loadLogService, PeerError } from '../../src/index.js';
 
 describe('logs.proto over gRPC', () => {
   const server = new grpc.Server();
@@ -38,23 +37,24 @@ describe('logs.proto over gRPC', () => {
     client.close();
   });
 
-  test('when the server rejects the argument, then a 400 AppError carries the details', async () => {
+  test('when the server rejects the argument, then an invalid PeerError carries the details', async () => {
     const client = createLogGrpcClient({ address });
     await assert.rejects(client.writeLog({ name: '', data: 'd' }), (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, 400);
-      assert.equal(err.message, 'name is required');
+      assert.ok(err instanceof PeerError);
+      assert.deepEqual(
+        [err.peer, err.kind, err.detail],
+        ['logger-service (gRPC)', 'invalid', 'name is required'],
+      );
       return true;
     });
     client.close();
   });
 
-  test('when nothing listens, then the call fails with 502 naming the logger', async () => {
+  test('when nothing listens, then the call fails as unreachable naming the logger', async () => {
     const client = createLogGrpcClient({ address: '127.0.0.1:1', timeoutMs: 2000 });
     await assert.rejects(client.writeLog({ name: 'n', data: 'd' }), (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, 502);
-      assert.equal(err.message, 'logger-service (gRPC) is unreachable');
+      assert.ok(err instanceof PeerError);
+      assert.deepEqual([err.peer, err.kind], ['logger-service (gRPC)', 'unreachable']);
       return true;
     });
     client.close();
