@@ -1,6 +1,7 @@
-import { pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createLogger, describeZodError } from '@suite/toolbox';
+import { read } from 'read';
 import { z } from 'zod';
 import { configSchema, readConfig } from './config.js';
 import type { Database } from './db/database.js';
@@ -12,32 +13,48 @@ import { createUserStore } from './users/store.js';
 const USAGE = `Usage: npm run -w @suite/authentication-service user -- <command> [options]
 
 Commands:
-  add --email <email> --password <password> --first-name <name> --last-name <name> [--inactive]
+  add --email <email> --first-name <name> --last-name <name> [--inactive] [--admin]
       Create a user (password: 8 characters to 72 bytes).
-  reset-password --email <email> --password <password>
+  reset-password --email <email>
       Replace a user's password.
+  grant-admin --email <email>
+  revoke-admin --email <email>
+      Give or take away the admin right (the logger's admin UI accepts only administrators).
   list
       Show every user (never the password hashes).
+
+Passwords are never taken from the command line: on a terminal the CLI asks for the password
+without echoing it (twice); otherwise it reads the first line of standard input, e.g.
+  printf '%s\\n' "$NEW_PASSWORD" | npm run -w @suite/authentication-service user -- reset-password --email jane@example.com
 
 The database is DATABASE_URL (default ${configSchema.shape.DATABASE_URL.parse(undefined)}); BCRYPT_COST sets the hash cost.
 `;
 
-export interface CliIo {
+const PASSWORD_ARGUMENT_REFUSED =
+  '--password is not accepted: a password on the command line is visible in ps, the shell history and ' +
+  "npm's output. Type it at the prompt, or give it as the first line of standard input";
+
+interface CliIo {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The new password: a no-echo prompt on a terminal, else the first line of standard input. */
+  readPassword: () => Promise<string>;
 }
 
 class UsageError extends Error {}
 
 const addSchema = z.object({
   email: emailField,
-  password: newPasswordField,
   'first-name': z.string().trim().min(1, 'is required').max(255),
   'last-name': z.string().trim().min(1, 'is required').max(255),
   inactive: z.boolean().default(false),
+  admin: z.boolean().default(false),
 });
-const resetSchema = z.object({ email: emailField, password: newPasswordField });
+const emailOnlySchema = z.object({ email: emailField });
+
+const COMMANDS = ['add', 'reset-password', 'grant-admin', 'revoke-admin', 'list'] as const;
+type Command = (typeof COMMANDS)[number];
 
 function parseOptions<S extends z.ZodTypeAny>(schema: S, args: string[]): z.infer<S> {
   let values: Record<string, unknown>;
@@ -47,10 +64,10 @@ function parseOptions<S extends z.ZodTypeAny>(schema: S, args: string[]): z.infe
       strict: true,
       options: {
         email: { type: 'string' },
-        password: { type: 'string' },
         'first-name': { type: 'string' },
         'last-name': { type: 'string' },
         inactive: { type: 'boolean' },
+        admin: { type: 'boolean' },
       },
     }).values;
   } catch (err) {
@@ -61,8 +78,14 @@ function parseOptions<S extends z.ZodTypeAny>(schema: S, args: string[]): z.infe
   return result.data;
 }
 
+async function readNewPassword(io: CliIo): Promise<string> {
+  const result = newPasswordField.safeParse(await io.readPassword());
+  if (!result.success) throw new UsageError(describeZodError(result.error).replace(/^body/, 'password'));
+  return result.data;
+}
+
 /** Runs one CLI command and returns the exit code (0 ok, 1 failure, 2 usage error). */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     (command ? io.out : io.err)(USAGE);
@@ -70,54 +93,63 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let db: Database | undefined;
   try {
-    if (!['add', 'reset-password', 'list'].includes(command))
-      throw new UsageError(`unknown command "${command}"`);
-    if (command === 'list' && rest.length > 0) throw new UsageError('list takes no options');
-    const options =
-      command === 'add'
-        ? { kind: 'add' as const, ...parseOptions(addSchema, rest) }
-        : command === 'reset-password'
-          ? { kind: 'reset' as const, ...parseOptions(resetSchema, rest) }
-          : { kind: 'list' as const };
+    if (rest.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
+      throw new UsageError(PASSWORD_ARGUMENT_REFUSED);
+    }
+    if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command "${command}"`);
+    const chosen = command as Command;
+    if (chosen === 'list' && rest.length > 0) throw new UsageError('list takes no options');
+    const add = chosen === 'add' ? parseOptions(addSchema, rest) : undefined;
+    const { email } = add ?? (chosen === 'list' ? { email: '' } : parseOptions(emailOnlySchema, rest));
+    const password = chosen === 'add' || chosen === 'reset-password' ? await readNewPassword(io) : undefined;
+
     const config = readConfig(io.env);
-    const logger = createLogger('authentication-cli', 'error');
     db = await openUserDatabase({
       url: config.DATABASE_URL,
-      logger,
+      logger: createLogger('authentication-cli', 'error'),
       statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
       max: 1,
     });
     const users = createUserStore(db);
-    if (options.kind === 'list') {
+    const missing = () => {
+      io.err(`error: no user with email ${email}\n`);
+      return 1;
+    };
+    if (chosen === 'list') {
       for (const u of await users.list()) {
         io.out(
-          `${u.id}\t${u.email}\t${u.first_name} ${u.last_name}\t${u.active ? 'active' : 'inactive'}\t${u.created_at.toISOString()}\n`,
+          `${u.id}\t${u.email}\t${u.first_name} ${u.last_name}\t${u.active ? 'active' : 'inactive'}\t${u.admin ? 'admin' : 'user'}\t${u.created_at.toISOString()}\n`,
         );
       }
       return 0;
     }
-    const passwords = await createPasswordHasher(config.BCRYPT_COST);
-    const passwordHash = await passwords.hash(options.password);
-    if (options.kind === 'add') {
+    if (chosen === 'add' && add && password) {
+      const passwordHash = await (await createPasswordHasher(config.BCRYPT_COST)).hash(password);
       const created = await users.insert({
-        email: options.email,
-        firstName: options['first-name'],
-        lastName: options['last-name'],
+        email,
+        firstName: add['first-name'],
+        lastName: add['last-name'],
         passwordHash,
-        active: !options.inactive,
+        active: !add.inactive,
+        admin: add.admin,
       });
       if (!created) {
-        io.err(`error: a user with email ${options.email} already exists\n`);
+        io.err(`error: a user with email ${email} already exists\n`);
         return 1;
       }
-      io.out(`added user ${created.id} ${created.email}${created.active ? '' : ' (inactive)'}\n`);
+      const notes = [created.active ? '' : ' (inactive)', created.admin ? ' (admin)' : ''].join('');
+      io.out(`added user ${created.id} ${created.email}${notes}\n`);
       return 0;
     }
-    if (!(await users.setPasswordHash(options.email, passwordHash))) {
-      io.err(`error: no user with email ${options.email}\n`);
-      return 1;
+    if (chosen === 'reset-password' && password) {
+      const passwordHash = await (await createPasswordHasher(config.BCRYPT_COST)).hash(password);
+      if (!(await users.setPasswordHash(email, passwordHash))) return missing();
+      io.out(`password reset for ${email}\n`);
+      return 0;
     }
-    io.out(`password reset for ${options.email}\n`);
+    const admin = chosen === 'grant-admin';
+    if (!(await users.setAdmin(email, admin))) return missing();
+    io.out(`${email} ${admin ? 'is now an administrator' : 'is no longer an administrator'}\n`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -131,12 +163,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-// Runs only when executed as the CLI, not when a test imports runCli.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const code = await runCli(process.argv.slice(2), {
-    env: process.env,
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
-  process.exitCode = code;
+/** A no-echo prompt (asked twice) on a terminal; otherwise the first line of standard input. */
+async function passwordFromTerminalOrStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    const ask = (prompt: string) => read({ prompt, silent: true, output: process.stderr });
+    const first = await ask('New password: ');
+    if ((await ask('Repeat the password: ')) !== first) throw new UsageError('the two passwords differ');
+    return first;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) return line;
+  } finally {
+    lines.close();
+  }
+  throw new UsageError('no password on standard input');
 }
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  readPassword: passwordFromTerminalOrStdin,
+});

@@ -41,6 +41,12 @@ const migrations: Migration[] = [
         END IF;
       END $$;`,
   },
+  {
+    version: 3,
+    name: 'admin right',
+    // Nobody is an administrator by default; the seed step grants the seed user when no admin exists.
+    sql: 'ALTER TABLE users ADD COLUMN IF NOT EXISTS is_admin boolean NOT NULL DEFAULT false;',
+  },
 ];
 
 // Any constant works as long as nothing else in this database uses it for another purpose.

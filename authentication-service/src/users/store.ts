@@ -9,6 +9,8 @@ export interface PublicUser {
   first_name: string;
   last_name: string;
   active: boolean;
+  /** May use the logger's admin UI (contract C1). */
+  admin: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -23,6 +25,7 @@ export interface NewUser {
   lastName: string;
   passwordHash: string;
   active: boolean;
+  admin: boolean;
 }
 
 export interface UserStore {
@@ -30,10 +33,14 @@ export interface UserStore {
   /** Undefined when a user with that email (in any letter case) already exists. */
   insert(user: NewUser): Promise<PublicUser | undefined>;
   setPasswordHash(email: string, passwordHash: string): Promise<boolean>;
+  /** False when no user has that email. */
+  setAdmin(email: string, admin: boolean): Promise<boolean>;
+  hasAdmin(): Promise<boolean>;
   list(): Promise<PublicUser[]>;
 }
 
-const PUBLIC_COLUMNS = 'id, email, first_name, last_name, user_active AS active, created_at, updated_at';
+const PUBLIC_COLUMNS =
+  'id, email, first_name, last_name, user_active AS active, is_admin AS admin, created_at, updated_at';
 
 export function createUserStore(db: Database): UserStore {
   return {
@@ -51,11 +58,18 @@ export function createUserStore(db: Database): UserStore {
       try {
         // ON CONFLICT keeps the insert idempotent, which makes the pool's retry-once safe.
         const rows = await db.query<PublicUser>(
-          `INSERT INTO users (email, first_name, last_name, password, user_active)
-           VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO users (email, first_name, last_name, password, user_active, is_admin)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT ((lower(email))) DO NOTHING
            RETURNING ${PUBLIC_COLUMNS}`,
-          [normaliseEmail(user.email), user.firstName, user.lastName, user.passwordHash, user.active],
+          [
+            normaliseEmail(user.email),
+            user.firstName,
+            user.lastName,
+            user.passwordHash,
+            user.active,
+            user.admin,
+          ],
         );
         return rows[0];
       } catch (err) {
@@ -68,6 +82,17 @@ export function createUserStore(db: Database): UserStore {
         'UPDATE users SET password = $2, updated_at = now() WHERE lower(email) = $1 RETURNING id',
         [normaliseEmail(email), passwordHash],
       );
+      return rows.length > 0;
+    },
+    async setAdmin(email, admin) {
+      const rows = await db.query(
+        'UPDATE users SET is_admin = $2, updated_at = now() WHERE lower(email) = $1 RETURNING id',
+        [normaliseEmail(email), admin],
+      );
+      return rows.length > 0;
+    },
+    async hasAdmin() {
+      const rows = await db.query('SELECT 1 FROM users WHERE is_admin LIMIT 1');
       return rows.length > 0;
     },
     list: () => db.query<PublicUser>(`SELECT ${PUBLIC_COLUMNS} FROM users ORDER BY id`),

@@ -32,6 +32,7 @@ describe('POST /authenticate', () => {
     assert.equal(body.message, `Logged in user ${SEED.email}`);
     assert.deepEqual(Object.keys(body.data!).sort(), [
       'active',
+      'admin',
       'created_at',
       'email',
       'first_name',
@@ -42,6 +43,7 @@ describe('POST /authenticate', () => {
     assert.equal(body.data!.first_name, 'Admin');
     assert.equal(body.data!.last_name, 'User');
     assert.equal(body.data!.active, true);
+    assert.equal(body.data!.admin, true, 'the seed user is an administrator');
     assert.doesNotMatch(JSON.stringify(body), /\$2[aby]\$/);
   });
 
@@ -158,7 +160,9 @@ describe('POST /authenticate', () => {
       password: 'brien-password',
     });
     assert.equal(res.status, 202);
-    assert.equal((await readBody(res)).data!.email, "o'brien@example.com");
+    const user = (await readBody(res)).data!;
+    assert.equal(user.email, "o'brien@example.com");
+    assert.equal(user.admin, false, 'a user is not an administrator unless granted');
   });
 
   test('when hashes made by htpasswd and mkpasswd are stored, then their users log in', async () => {

@@ -1,133 +1,254 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { after, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { runCli } from '../../src/cli.js';
 import { createDatabase } from '../../src/db/database.js';
 import { createPasswordHasher } from '../../src/users/passwords.js';
 import { createUserStore } from '../../src/users/store.js';
 import { dropDatabase, logger, testDatabase } from './support.js';
 
-function io(databaseUrl: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      env: { DATABASE_URL: databaseUrl, BCRYPT_COST: '10' },
-      out: (t: string) => out.push(t),
-      err: (t: string) => err.push(t),
-    },
-  };
+// The program `npm run user` starts, as built by `npm run build`.
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
-describe('user CLI', () => {
+/** Runs the built CLI with `stdin` piped in (closed after it), bounded in time. */
+function runCli(databaseUrl: string, args: string[], stdin = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, BCRYPT_COST: '10' },
+      timeout: 20_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/**
+ * Runs the built CLI on a pseudo-terminal (util-linux `script`), typing each answer only once its
+ * prompt has appeared; returns everything the terminal showed.
+ */
+function runCliOnTerminal(databaseUrl: string, args: string[], answers: [string, string][]): Promise<Run> {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, BCRYPT_COST: '10' },
+      timeout: 20_000,
+    });
+    let screen = '';
+    let stderr = '';
+    const pending = [...answers];
+    child.stdout.on('data', (chunk) => {
+      screen += chunk;
+      const next = pending[0];
+      if (next && screen.includes(next[0])) {
+        pending.shift();
+        child.stdin.write(`${next[1]}\r`);
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: screen, stderr }));
+  });
+}
+
+async function storedUser(databaseUrl: string, email: string) {
+  const db = createDatabase({ url: databaseUrl, logger, statementTimeoutMs: 2000, max: 1 });
+  try {
+    return await createUserStore(db).findByEmail(email);
+  } finally {
+    await db.close();
+  }
+}
+
+async function passwordVerifies(databaseUrl: string, email: string, password: string): Promise<boolean> {
+  const user = await storedUser(databaseUrl, email);
+  assert.ok(user, `${email} is not stored`);
+  return (await createPasswordHasher(4)).verify(password, user.passwordHash);
+}
+
+describe('user CLI (the built program)', () => {
   const database = testDatabase();
+  before(() => {
+    assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`);
+  });
   after(() => dropDatabase(database.name));
 
-  test('when a user is added, then it is listed and its password verifies', async () => {
-    const run = io(database.url);
-    const code = await runCli(
+  test('when a user is added with the password on standard input, then it is listed and the password verifies', async () => {
+    const added = await runCli(
+      database.url,
+      ['add', '--email', 'Cli@Example.com', '--first-name', 'Cli', '--last-name', 'User'],
+      'first-pass\n',
+    );
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /added user \d+ cli@example\.com\n/);
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'first-pass'), true);
+
+    const list = await runCli(database.url, ['list']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /\tcli@example\.com\tCli User\tactive\tuser\t/);
+    assert.doesNotMatch(list.stdout, /\$2[aby]\$/);
+  });
+
+  test('when --password is given, then the CLI refuses it, says why, and changes nothing', async () => {
+    for (const args of [
+      ['reset-password', '--email', 'cli@example.com', '--password', 'leaked-pass'],
+      ['reset-password', '--email', 'cli@example.com', '--password=leaked-pass'],
       [
         'add',
         '--email',
-        'Cli@Example.com',
+        'new@example.com',
         '--password',
-        'first-pass',
+        'leaked-pass',
         '--first-name',
-        'Cli',
+        'N',
         '--last-name',
-        'User',
+        'U',
       ],
-      run.io,
-    );
-    assert.equal(code, 0, run.err.join(''));
-    assert.match(run.out.join(''), /added user \d+ cli@example\.com/);
+    ]) {
+      const run = await runCli(database.url, args, 'from-stdin-pass\n');
+      assert.equal(run.code, 2, args.join(' '));
+      assert.match(run.stderr, /--password is not accepted: a password on the command line is visible in ps/);
+    }
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'first-pass'), true);
+    assert.equal(await storedUser(database.url, 'new@example.com'), undefined);
+  });
 
-    const list = io(database.url);
-    assert.equal(await runCli(['list'], list.io), 0);
-    assert.match(list.out.join(''), /cli@example\.com\tCli User\tactive/);
-    assert.doesNotMatch(list.out.join(''), /\$2[aby]\$/);
+  test('when a password is reset from standard input, then only the new one verifies', async () => {
+    const run = await runCli(
+      database.url,
+      ['reset-password', '--email', 'cli@example.com'],
+      'second-pass\r\n',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'second-pass'), true);
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'first-pass'), false);
+  });
+
+  test('when a password is typed at the terminal prompt, then it is not echoed and it is stored', async () => {
+    const run = await runCliOnTerminal(
+      database.url,
+      ['reset-password', '--email', 'cli@example.com'],
+      [
+        ['New password: ', 'typed-secret-1'],
+        ['Repeat the password: ', 'typed-secret-1'],
+      ],
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /password reset for cli@example\.com/);
+    assert.doesNotMatch(run.stdout, /typed-secret/, 'the terminal showed the password');
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'typed-secret-1'), true);
+  });
+
+  test('when the two typed passwords differ, then nothing changes', async () => {
+    const run = await runCliOnTerminal(
+      database.url,
+      ['reset-password', '--email', 'cli@example.com'],
+      [
+        ['New password: ', 'typed-secret-2'],
+        ['Repeat the password: ', 'typed-secret-3'],
+      ],
+    );
+    assert.equal(run.code, 2);
+    assert.match(run.stdout, /the two passwords differ/);
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'typed-secret-1'), true);
+  });
+
+  test('when standard input is empty or the password too short, then the CLI refuses and changes nothing', async () => {
+    const empty = await runCli(database.url, ['reset-password', '--email', 'cli@example.com'], '');
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /no password on standard input/);
+    const short = await runCli(database.url, ['reset-password', '--email', 'cli@example.com'], 'short\n');
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /password: must be at least 8 characters/);
+    assert.equal(await passwordVerifies(database.url, 'cli@example.com', 'typed-secret-1'), true);
   });
 
   test('when the same email is added again in another case, then it fails with a clear message', async () => {
-    const run = io(database.url);
-    const code = await runCli(
+    const run = await runCli(
+      database.url,
+      ['add', '--email', 'CLI@example.com', '--first-name', 'A', '--last-name', 'B'],
+      'other-pass\n',
+    );
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /already exists/);
+  });
+
+  test('when the admin right is granted and revoked, then the stored user and the list follow', async () => {
+    const granted = await runCli(database.url, ['grant-admin', '--email', 'CLI@example.com']);
+    assert.equal(granted.code, 0, granted.stderr);
+    assert.match(granted.stdout, /is now an administrator/);
+    assert.equal((await storedUser(database.url, 'cli@example.com'))?.admin, true);
+    assert.match(
+      (await runCli(database.url, ['list'])).stdout,
+      /\tcli@example\.com\tCli User\tactive\tadmin\t/,
+    );
+
+    const revoked = await runCli(database.url, ['revoke-admin', '--email', 'cli@example.com']);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal((await storedUser(database.url, 'cli@example.com'))?.admin, false);
+
+    const ghost = await runCli(database.url, ['grant-admin', '--email', 'ghost@example.com']);
+    assert.equal(ghost.code, 1);
+    assert.match(ghost.stderr, /no user with email ghost@example\.com/);
+  });
+
+  test('when an inactive administrator is added, then the list says so', async () => {
+    const run = await runCli(
+      database.url,
       [
         'add',
         '--email',
-        'CLI@example.com',
-        '--password',
-        'other-pass',
+        'off@example.com',
         '--first-name',
-        'A',
+        'Off',
         '--last-name',
-        'B',
+        'Line',
+        '--inactive',
+        '--admin',
       ],
-      run.io,
+      'off-password\n',
     );
-    assert.equal(code, 1);
-    assert.match(run.err.join(''), /already exists/);
-  });
-
-  test('when a password is reset, then only the new one verifies', async () => {
-    const run = io(database.url);
-    assert.equal(
-      await runCli(['reset-password', '--email', 'cli@example.com', '--password', 'second-pass'], run.io),
-      0,
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /off@example\.com \(inactive\) \(admin\)/);
+    assert.match(
+      (await runCli(database.url, ['list'])).stdout,
+      /off@example\.com\tOff Line\tinactive\tadmin\t/,
     );
-    const db = createDatabase({ url: database.url, logger, statementTimeoutMs: 2000 });
-    try {
-      const user = await createUserStore(db).findByEmail('cli@example.com');
-      const hasher = await createPasswordHasher(4);
-      assert.equal(await hasher.verify('second-pass', user!.passwordHash), true);
-      assert.equal(await hasher.verify('first-pass', user!.passwordHash), false);
-    } finally {
-      await db.close();
-    }
   });
 
-  test('when an inactive user is added, then the list says so', async () => {
-    const run = io(database.url);
-    const args = ['add', '--email', 'off@example.com', '--password', 'off-password', '--first-name', 'Off'];
-    assert.equal(await runCli([...args, '--last-name', 'Line', '--inactive'], run.io), 0, run.err.join(''));
-    const list = io(database.url);
-    await runCli(['list'], list.io);
-    assert.match(list.out.join(''), /off@example\.com\tOff Line\tinactive/);
-  });
-
-  test('when the command or options are wrong, then usage is printed and the exit code is non-zero', async () => {
-    for (const argv of [
+  test('when the command or options are wrong, then usage is printed and the exit code is 2', async () => {
+    for (const args of [
       [],
       ['frobnicate'],
       ['add', '--email', 'a@example.com'],
       ['reset-password', '--bogus'],
     ]) {
-      const run = io(database.url);
-      const code = await runCli(argv, run.io);
-      assert.notEqual(code, 0, `${argv.join(' ')} exited 0`);
-      assert.match(run.err.join(''), /Usage:/);
+      const run = await runCli(database.url, args, 'some-password\n');
+      assert.equal(run.code, 2, `${args.join(' ')} exited ${run.code}`);
+      assert.match(run.stderr, /Usage:/);
     }
   });
 
-  test('when the CLI file is run as a program, then it runs the command', async () => {
-    // The same entry point `npm run user` starts (node dist/cli.js), here from source through tsx.
-    const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'list'], {
-      env: { ...process.env, DATABASE_URL: database.url },
-      timeout: 20_000,
-    });
-    assert.match(stdout, /\tcli@example\.com\tCli User\tactive\t/);
-  });
-
   test('when resetting the password of an unknown email, then it fails', async () => {
-    const run = io(database.url);
-    assert.equal(
-      await runCli(['reset-password', '--email', 'ghost@example.com', '--password', 'whatever1'], run.io),
-      1,
-    );
-    assert.match(run.err.join(''), /no user with email ghost@example\.com/);
+    const run = await runCli(database.url, ['reset-password', '--email', 'ghost@example.com'], 'whatever1\n');
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /no user with email ghost@example\.com/);
   });
 });

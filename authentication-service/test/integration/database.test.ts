@@ -40,7 +40,7 @@ describe('database lifecycle', () => {
     );
     assert.deepEqual(
       versions.map((v) => v.version),
-      [1, 2],
+      [1, 2, 3],
     );
   });
 
@@ -52,7 +52,7 @@ describe('database lifecycle', () => {
       ensureDatabaseExists(database.url, logger),
     ]);
     const count = await service.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-    assert.equal(count[0]!.n, 2);
+    assert.equal(count[0]!.n, 3);
   });
 
   test('when two emails differ only in case, then the second insert is refused', async () => {
@@ -107,6 +107,41 @@ describe('database lifecycle', () => {
     assert.equal(res.status, 202);
     const ready = await fetch(`${service.baseUrl}/readyz`);
     assert.equal(ready.status, 200);
+  });
+});
+
+describe('a database made by the original suite', () => {
+  const database = testDatabase();
+  let service: RunningService | undefined;
+
+  after(async () => {
+    await service?.close();
+    await dropDatabase(database.name);
+  });
+
+  test('when the service starts on it, then the users keep their passwords and the seed user becomes the administrator', async () => {
+    // The original suite's schema: user_active as an integer, no admin column, its seed user present.
+    await adminQuery(`CREATE DATABASE "${database.name}"`);
+    await adminQuery(
+      `CREATE TABLE users (
+         id serial PRIMARY KEY, email varchar(255), first_name varchar(255), last_name varchar(255),
+         password varchar(60), user_active integer DEFAULT 0, created_at timestamp, updated_at timestamp);
+       INSERT INTO users (email, first_name, last_name, password, user_active, created_at, updated_at)
+       VALUES ('admin@example.com', 'Admin', 'User', '${await hashPassword(SEED.password)}', 1, now(), now()),
+              ('jane@example.com', 'Jane', 'Doe', '${await hashPassword('jane-password')}', 1, now(), now());`,
+      [],
+      database.name,
+    );
+    service = await startService(database.url);
+    const seed = await service.post('/authenticate', { email: SEED.email, password: SEED.password });
+    assert.equal(seed.status, 202);
+    assert.equal((await readBody(seed)).data!.admin, true);
+    const jane = await service.post('/authenticate', {
+      email: 'jane@example.com',
+      password: 'jane-password',
+    });
+    assert.equal(jane.status, 202);
+    assert.equal((await readBody(jane)).data!.admin, false);
   });
 });
 

@@ -12,6 +12,7 @@ const alice: StoredUser = {
   first_name: 'Alice',
   last_name: 'Liddell',
   active: true,
+  admin: false,
   created_at: new Date(0),
   updated_at: new Date(0),
   passwordHash: 'hash:right',
@@ -26,6 +27,8 @@ function fakes(users: StoredUser[] = [alice], failing?: Error) {
     },
     insert: async () => undefined,
     setPasswordHash: async () => false,
+    setAdmin: async () => false,
+    hasAdmin: async () => false,
     list: async () => users,
   };
   const passwords: PasswordHasher = {
