@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from './client-address.js';
 
 /** Raised when the environment does not satisfy a service's configuration schema. */
 export class ConfigError extends Error {
@@ -51,6 +52,22 @@ export const env = {
       .default(fallback),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  /**
+   * `TRUSTED_PROXIES`: comma-separated IPs and CIDRs. An empty variable means "not set" (the
+   * default applies), so `none` is how to trust no one where the default trusts someone.
+   */
+  trustedProxies: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        try {
+          return parseTrustedProxies(text);
+        } catch (error) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   list: (fallback: string) =>
     z
       .string()

@@ -1,11 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type ZodType, type z } from 'zod';
+import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
 import { envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
 import { badRequest, isAppError } from './errors.js';
 import { type ReadinessChecks, runReadiness } from './health.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
-import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
+import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runInRequestContext } from './request-context.js';
 
 export interface HttpAppOptions {
   service: string;
@@ -14,6 +15,11 @@ export interface HttpAppOptions {
   /** Largest JSON body accepted; larger ones get a 413 envelope. */
   bodyLimit?: string | number;
   readiness?: ReadinessChecks;
+  /**
+   * Peers whose X-Forwarded-For is believed; none by default. The resolved client address is in
+   * `res.locals.clientAddress` and the request context (`currentClientAddress()`).
+   */
+  trustedProxies?: TrustedProxies;
   /**
    * Middleware that must see a request before the JSON body parser, e.g. CORS, so that a page can
    * read the 400/413 the parser answers.
@@ -31,7 +37,13 @@ const QUIET_PATHS = new Set(['/ping', '/readyz', '/metrics', '/favicon.ico']);
  * the error middleware.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
-  const { service, logger, bodyLimit = '100kb', readiness = {} } = options;
+  const {
+    service,
+    logger,
+    bodyLimit = '100kb',
+    readiness = {},
+    trustedProxies = NO_TRUSTED_PROXIES,
+  } = options;
   const metrics = options.metrics ?? createMetrics(service);
   const app = express();
   app.disable('x-powered-by');
@@ -42,7 +54,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const requestId = acceptOrCreateRequestId(req.get(REQUEST_ID_HEADER));
     res.setHeader('X-Request-Id', requestId);
     const log = logger.child({ requestId });
+    const clientAddress = resolveClientAddress(
+      req.socket.remoteAddress,
+      req.get('x-forwarded-for'),
+      trustedProxies,
+    );
     res.locals.requestId = requestId;
+    res.locals.clientAddress = clientAddress;
     res.locals.logger = log;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -57,7 +75,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
         'request',
       );
     });
-    runWithRequestId(requestId, next, forwardedFor(req));
+    runInRequestContext({ requestId, clientAddress }, next);
   });
 
   app.get('/ping', (_req, res) => {
@@ -82,14 +100,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   app.use(errorMiddleware);
   return app;
-}
-
-/** Appends the direct peer to any chain it sent, as a proxy does. */
-function forwardedFor(req: Request): string | undefined {
-  const peer = req.socket.remoteAddress;
-  const chain = req.get('x-forwarded-for');
-  if (!peer) return chain;
-  return chain ? `${chain}, ${peer}` : peer;
 }
 
 interface BodyParserError extends Error {

@@ -1,6 +1,6 @@
 import { errors, Pool } from 'undici';
 import { badGateway, gatewayTimeout } from './errors.js';
-import { currentForwardedFor, currentRequestId, REQUEST_ID_HEADER } from './request-context.js';
+import { currentClientAddress, currentRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
 export interface HttpClientOptions {
   /** Named in errors, e.g. "authentication-service is unreachable". */
@@ -35,7 +35,7 @@ const UNREACHABLE = new Set([
 
 /**
  * A long-lived client for one peer: a pool of kept-alive connections (undici, Node's own HTTP
- * client), a timeout on every call, the request id and caller address passed on, and transport
+ * client), a timeout on every call, the request id and client address passed on, and transport
  * failures mapped to 502 (unreachable) or 504 (timeout). Any HTTP status is returned as is, so
  * callers map downstream answers honestly.
  */
@@ -56,8 +56,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
-    const forwardedFor = currentForwardedFor();
-    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+    // The one address this service resolved, never the caller's chain: a peer that trusts us can
+    // then believe it, and a client cannot smuggle addresses past us.
+    const clientAddress = currentClientAddress();
+    if (clientAddress) headers['x-forwarded-for'] = clientAddress;
     try {
       const response = await pool.request({
         method,

@@ -1,3 +1,4 @@
+export { clientAddressKey, parseTrustedProxies, type TrustedProxies } from './client-address.js';
 export { env, loadConfig, splitHostPort } from './config.js';
 export { type Envelope, sendOk } from './envelope.js';
 export {
@@ -15,7 +16,12 @@ export { accepted, createHttpApp, describeZodError, readJsonBody } from './http-
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type HttpMetrics, type Registry } from './metrics.js';
-export { acceptOrCreateRequestId, currentRequestId, runWithRequestId } from './request-context.js';
+export {
+  acceptOrCreateRequestId,
+  currentClientAddress,
+  currentRequestId,
+  runWithRequestId,
+} from './request-context.js';
 export { connectWithRetry, retry, sleep } from './retry.js';
 export { serveHttp } from './serve.js';
 export { runMain } from './service.js';

@@ -5,23 +5,29 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface RequestContext {
   requestId: string;
-  /** The caller's address chain, passed on as X-Forwarded-For so peers see the real client. */
-  forwardedFor?: string;
+  /** The client's address as resolved from the peer and trusted proxies; passed on as X-Forwarded-For. */
+  clientAddress?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-/** Runs `fn` with a request id that every downstream client picks up without it being passed by hand. */
-export function runWithRequestId<T>(requestId: string, fn: () => T, forwardedFor?: string): T {
-  return storage.run({ requestId, forwardedFor }, fn);
+/** Runs `fn` in a request's context, which every downstream client picks up without it being passed by hand. */
+export function runInRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
 }
 
-export function currentForwardedFor(): string | undefined {
-  return storage.getStore()?.forwardedFor;
+/** Runs `fn` with a request id only (work that did not come from an HTTP request, e.g. a test or a job). */
+export function runWithRequestId<T>(requestId: string, fn: () => T): T {
+  return runInRequestContext({ requestId }, fn);
 }
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+/** The resolved client address of the request being served, if any. */
+export function currentClientAddress(): string | undefined {
+  return storage.getStore()?.clientAddress;
 }
 
 const SAFE_ID = /^[\w.:-]{1,128}$/;

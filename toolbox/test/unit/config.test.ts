@@ -39,6 +39,20 @@ describe('loadConfig', () => {
     );
   });
 
+  test('when TRUSTED_PROXIES lists addresses and ranges, then they parse; when an entry is neither, then it is named', () => {
+    const proxies = z.object({ TRUSTED_PROXIES: env.trustedProxies('127.0.0.1,::1') });
+    assert.equal(loadConfig(proxies, {}).TRUSTED_PROXIES.has('::1'), true);
+    assert.equal(loadConfig(proxies, { TRUSTED_PROXIES: 'none' }).TRUSTED_PROXIES.has('::1'), false);
+    assert.equal(
+      loadConfig(proxies, { TRUSTED_PROXIES: '10.0.0.0/8' }).TRUSTED_PROXIES.has('10.2.3.4'),
+      true,
+    );
+    assert.throws(
+      () => loadConfig(proxies, { TRUSTED_PROXIES: '10.0.0.0/8, caddy' }),
+      /TRUSTED_PROXIES="10.0.0.0\/8, caddy" is invalid: not an IP address or CIDR range: "caddy"/,
+    );
+  });
+
   test('when a variable is set but empty, then its default applies', () => {
     const config = loadConfig(schema, { DATABASE_URL: 'http://x', PORT: '' });
     assert.equal(config.PORT, 8080);
