@@ -1,7 +1,7 @@
 import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
 import express, { type Express } from 'express';
-import { createAdminRouter } from './admin/routes.js';
-import { loadViews, STATIC_DIR, type Views } from './admin/views.js';
+import { adminRoutes } from './admin/routes.js';
+import { loadViews, STATIC_DIR } from './admin/views.js';
 import type { AuthClient } from './clients/auth.js';
 import { logRoutes } from './routes/log.js';
 import type { LogStore } from './store/logs.js';
@@ -13,7 +13,6 @@ export interface AppDeps {
   sessionSecret: string;
   secureCookies?: boolean;
   metrics?: HttpMetrics;
-  views?: Views;
 }
 
 /** A log entry's data may hold 64 Ki characters of multi-byte text; the JSON body limit leaves room for it. */
@@ -31,10 +30,10 @@ export function createApp(deps: AppDeps): Express {
       app.use(logRoutes(store));
       app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
       app.use(
-        createAdminRouter({
+        adminRoutes({
           store,
           auth: deps.auth,
-          views: deps.views ?? loadViews(),
+          views: loadViews(),
           sessionSecret: deps.sessionSecret,
           secureCookies: deps.secureCookies,
           logger,

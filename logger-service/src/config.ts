@@ -8,6 +8,8 @@ export const configSchema = z.object({
   RPC_PORT: env.port(5001),
   GRPC_PORT: env.port(50001),
   AUTH_SERVICE_URL: env.url('http://127.0.0.1:8083'),
+  MONGO_SERVER_SELECTION_TIMEOUT_MS: env.positiveInt(3000),
+  RPC_MAX_LINE_BYTES: env.positiveInt(1 << 20),
   SESSION_SECRET: z
     .string()
     .min(16, 'must be at least 16 characters')

@@ -33,7 +33,7 @@ export interface AdminDeps {
 }
 
 /** The admin UI: login through authentication-service, then browse, touch and delete entries. */
-export function createAdminRouter(deps: AdminDeps): Router {
+export function adminRoutes(deps: AdminDeps): Router {
   const { store, auth, views, logger } = deps;
   const router = Router();
   // Forms are small; only these routes parse them.

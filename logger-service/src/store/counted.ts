@@ -19,7 +19,12 @@ export function createWriteCounter(registry: Registry): WriteCounter {
  */
 export function countWrites(store: LogStore, counter: WriteCounter, transport: Transport): LogStore {
   return {
-    ...store,
+    init: () => store.init(),
+    list: (query) => store.list(query),
+    get: (id) => store.get(id),
+    deleteAll: () => store.deleteAll(),
+    touch: (id) => store.touch(id),
+    ping: () => store.ping(),
     async insert(entry, ids) {
       const outcome = await store.insert(entry, ids);
       counter.inc({

@@ -1,7 +1,6 @@
 import type { LogEntry } from '@suite/proto';
-import { AppError, type Logger, unavailable } from '@suite/toolbox';
+import { AppError, unavailable } from '@suite/toolbox';
 import { type Collection, type Db, type Filter, MongoError, ObjectId } from 'mongodb';
-import { createIndexKeeper } from './indexes.js';
 import { isMongoUnreachable } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
@@ -67,7 +66,6 @@ export interface LogStore {
 
 export interface LogStoreOptions {
   now?: () => Date;
-  logger?: Logger;
 }
 
 /**
@@ -78,15 +76,17 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
   const now = options.now ?? (() => new Date());
   const logs: Collection<LogDocument> = db.collection<LogDocument>(LOGS_COLLECTION);
 
-  const indexes = createIndexKeeper(db.client, logs, options.logger);
-
   return {
-    init: () => guard('create indexes', indexes.create),
+    init: () =>
+      guard('create indexes', async () => {
+        await logs.createIndexes([
+          { key: { created_at: -1 }, name: 'created_at_-1' },
+          { key: { event_id: 1 }, name: 'event_id_1', unique: true, sparse: true },
+        ]);
+      }),
 
     insert: (entry, ids = {}) =>
       guard('store the log entry', async () => {
-        const pending = indexes.ready();
-        if (pending) await pending;
         const at = now();
         const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
         if (ids.requestId) doc.request_id = ids.requestId;
@@ -95,7 +95,7 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
           return { id: result.insertedId.toHexString(), duplicate: false };
         }
         try {
-          // Keyed on the event id, a redelivered event is stored once even while the unique index is missing.
+          // An upsert keyed on the event id: a redelivered event matches the stored one and is not inserted again.
           const result = await logs.updateOne(
             { event_id: ids.eventId },
             { $setOnInsert: doc },
@@ -180,7 +180,7 @@ async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new AppError(500, `could not ${operation}: ${detail}`, { cause: err });
+    // The driver's text stays in the cause, which the log shows; callers only learn what failed.
+    throw new AppError(500, `MongoDB could not ${operation}`, { cause: err });
   }
 }

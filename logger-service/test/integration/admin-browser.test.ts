@@ -21,7 +21,7 @@ describe('admin UI in a browser', {
 
   before(async () => {
     mongo = await startTestMongo();
-    service = await startService(mongo.store);
+    service = await startService(mongo);
     browser = await launchChromium();
     await mongo.store.insert({ name: 'broker_hit', data: 'Hit the broker' }, { requestId: 'req-browser-1' });
     await mongo.store.insert({ name: 'hostile', data: XSS });

@@ -17,7 +17,7 @@ describe('admin UI', () => {
 
   before(async () => {
     mongo = await startTestMongo();
-    service = await startService(mongo.store);
+    service = await startService(mongo);
   });
   after(async () => {
     await service?.close();

@@ -14,7 +14,7 @@ describe('gRPC LogService', () => {
 
   before(async () => {
     mongo = await startTestMongo();
-    service = await startService(mongo.store);
+    service = await startService(mongo);
     client = createLogGrpcClient({ address: service.grpcAddress, timeoutMs: 5000 });
   });
   after(async () => {

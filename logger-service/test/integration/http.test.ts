@@ -10,7 +10,7 @@ describe('HTTP writes', () => {
 
   before(async () => {
     mongo = await startTestMongo();
-    service = await startService(mongo.store);
+    service = await startService(mongo);
   });
   after(async () => {
     await service?.close();

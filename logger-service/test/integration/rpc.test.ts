@@ -15,7 +15,7 @@ describe('JSON-RPC over TCP', () => {
 
   before(async () => {
     mongo = await startTestMongo();
-    service = await startService(mongo.store, { rpcMaxLineBytes: MAX_LINE_BYTES });
+    service = await startService(mongo, { env: { RPC_MAX_LINE_BYTES: String(MAX_LINE_BYTES) } });
   });
   after(async () => {
     for (const socket of sockets) socket.close();

@@ -1,64 +1,68 @@
 import http from 'node:http';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
-import { createApp } from '../../src/app.js';
-import { createAuthClient } from '../../src/clients/auth.js';
-import { type GrpcServer, startGrpcServer } from '../../src/grpc/server.js';
-import { type RpcServer, startRpcServer } from '../../src/rpc/server.js';
+import { readConfig } from '../../src/config.js';
+import { buildLoggerService, type LoggerService } from '../../src/service.js';
 import type { LogStore } from '../../src/store/logs.js';
 import { startAuthServer } from './auth-server.js';
+import type { TestMongo } from './mongo.js';
 import { WebClient } from './web-client.js';
 
 export const SESSION_SECRET = 'test-session-secret-0123456789';
 
 export interface RunningService {
+  service: LoggerService;
   httpUrl: string;
   rpcPort: number;
   grpcAddress: string;
-  rpc: RpcServer;
   web(): WebClient;
   close(): Promise<void>;
 }
 
-/** The whole service in-process on ephemeral ports, with a real HTTP server standing in for authentication-service. */
+export interface StartOptions {
+  /** Settings on top of the test defaults, as the environment would give them. */
+  env?: Record<string, string>;
+}
+
+/**
+ * The service as main.ts builds it (buildLoggerService), on ephemeral loopback ports: against the test
+ * MongoDB, or against an in-memory store for unit tests; a real HTTP server stands in for
+ * authentication-service unless the settings name one.
+ */
 export async function startService(
-  store: LogStore,
-  options: { rpcMaxLineBytes?: number } = {},
+  backend: TestMongo | LogStore,
+  options: StartOptions = {},
 ): Promise<RunningService> {
   const logger = createLogger('logger-service-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const authServer = await startAuthServer();
-  const auth = createAuthClient(authServer.url, 2000);
-  const app = createApp({ store, auth, logger, sessionSecret: SESSION_SECRET });
-  const server = http.createServer(app);
-  const port = await listen(server, 0, '127.0.0.1');
-  const rpc = await startRpcServer({
-    store,
+  const authServer = options.env?.AUTH_SERVICE_URL ? undefined : await startAuthServer();
+  const mongo = 'url' in backend ? backend : undefined;
+  const config = readConfig({
+    PORT: '0',
+    RPC_PORT: '0',
+    GRPC_PORT: '0',
+    MONGO_URL: mongo?.url ?? 'mongodb://127.0.0.1:9/unused',
+    AUTH_SERVICE_URL: authServer?.url ?? 'http://127.0.0.1:9',
+    SESSION_SECRET,
+    ...options.env,
+  });
+  const service = await buildLoggerService(config, {
     logger,
-    port: 0,
     host: '127.0.0.1',
-    maxLineBytes: options.rpcMaxLineBytes,
+    store: mongo ? undefined : (backend as LogStore),
     closeGraceMs: 1000,
   });
-  let grpc: GrpcServer | undefined;
-  try {
-    grpc = await startGrpcServer({ store, logger, port: 0, host: '127.0.0.1' });
-  } catch (err) {
-    await rpc.close();
-    await closeHttpServer(server);
-    throw err;
-  }
+  const server = http.createServer(service.app);
+  const port = await listen(server, 0, '127.0.0.1');
   const httpUrl = `http://127.0.0.1:${port}`;
   return {
+    service,
     httpUrl,
-    rpcPort: rpc.port,
-    grpcAddress: `127.0.0.1:${grpc.port}`,
-    rpc,
+    rpcPort: service.rpc.port,
+    grpcAddress: `127.0.0.1:${service.grpc.port}`,
     web: () => new WebClient(httpUrl),
     async close() {
       await closeHttpServer(server, 1000);
-      await rpc.close();
-      await grpc?.close(1000);
-      auth.close();
-      await authServer.close();
+      await service.close();
+      await authServer?.close();
     },
   };
 }

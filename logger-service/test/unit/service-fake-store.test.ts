@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createLogGrpcClient } from '@suite/proto';
-import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
-import { createApp } from '../../src/app.js';
-import { createAuthClient } from '../../src/clients/auth.js';
+import { createLogger } from '@suite/toolbox';
 import { startRpcServer } from '../../src/rpc/server.js';
 import { FakeLogStore } from '../support/fake-store.js';
 import { checkHealth } from '../support/health-client.js';
 import { LineSocket } from '../support/line-socket.js';
-import { SESSION_SECRET, startService } from '../support/service.js';
+import { type RunningService, startService } from '../support/service.js';
 import { WebClient } from '../support/web-client.js';
 
 const logger = createLogger('test', 'silent');
 
 describe('transports with storage down', () => {
   const store = new FakeLogStore();
-  let service: Awaited<ReturnType<typeof startService>>;
+  let service: RunningService;
 
   before(async () => {
     service = await startService(store);
@@ -54,8 +51,7 @@ describe('transports with storage down', () => {
 });
 
 describe('admin login when authentication-service is down', () => {
-  let server: http.Server;
-  let url: string;
+  let service: RunningService;
 
   before(async () => {
     const closedPort = await new Promise<number>((resolve) => {
@@ -64,18 +60,16 @@ describe('admin login when authentication-service is down', () => {
         probe.close(() => resolve(port));
       });
     });
-    const auth = createAuthClient(`http://127.0.0.1:${closedPort}`, 1000);
-    server = http.createServer(
-      createApp({ store: new FakeLogStore(), auth, logger, sessionSecret: SESSION_SECRET }),
-    );
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    service = await startService(new FakeLogStore(), {
+      env: { AUTH_SERVICE_URL: `http://127.0.0.1:${closedPort}` },
+    });
   });
   after(async () => {
-    await closeHttpServer(server, 500);
+    await service?.close();
   });
 
   test('when authentication-service is unreachable, then the login page says so instead of invalid credentials', async () => {
-    const web = new WebClient(url);
+    const web = service.web();
     const page = await web.get('/login');
     const response = await web.postForm('/login', {
       _csrf: WebClient.csrfFrom(page.body),

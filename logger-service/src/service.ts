@@ -1,0 +1,91 @@
+import { connectWithRetry, createLogger, createMetrics, type Logger } from '@suite/toolbox';
+import type { Express } from 'express';
+import type { MongoClient } from 'mongodb';
+import { createApp } from './app.js';
+import { type AuthClient, createAuthClient } from './clients/auth.js';
+import type { Config } from './config.js';
+import { type GrpcServer, startGrpcServer } from './grpc/server.js';
+import { type RpcServer, startRpcServer } from './rpc/server.js';
+import { countWrites, createWriteCounter } from './store/counted.js';
+import { createLogStore, type LogStore } from './store/logs.js';
+import { createMongoClient, databaseNameFromUrl } from './store/mongo.js';
+
+/** What a test may replace; production passes none of these. */
+export interface LoggerServiceOverrides {
+  logger?: Logger;
+  /** Interface the JSON-RPC and gRPC servers bind: all of them by default (containers), loopback in tests. */
+  host?: string;
+  /** Stands in for MongoDB (unit tests); the service then opens no MongoDB connection. */
+  store?: LogStore;
+  auth?: AuthClient;
+  /** How long close() lets connections finish before cutting them. */
+  closeGraceMs?: number;
+}
+
+export interface LoggerService {
+  /** The HTTP routes; the caller serves them (main.ts on PORT, tests on port 0). */
+  app: Express;
+  rpc: RpcServer;
+  grpc: GrpcServer;
+  store: LogStore;
+  logger: Logger;
+  /** Closes the JSON-RPC and gRPC servers (in-flight calls answered), then the clients. */
+  close(): Promise<void>;
+}
+
+/** The one wiring of the logger: MongoDB store, write counting per transport, and the three transports. */
+export async function buildLoggerService(
+  config: Config,
+  overrides: LoggerServiceOverrides = {},
+): Promise<LoggerService> {
+  const logger = overrides.logger ?? createLogger('logger-service', config.LOG_LEVEL);
+  let mongo: MongoClient | undefined;
+  let store = overrides.store;
+  if (!store) {
+    mongo = createMongoClient(config.MONGO_URL, {
+      serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+    });
+    store = createLogStore(mongo.db(databaseNameFromUrl(config.MONGO_URL)));
+  }
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const step of closers.reverse()) await step();
+  };
+  try {
+    if (mongo) closers.push(() => mongo.close());
+    const ready = store;
+    await connectWithRetry('mongodb', () => ready.init(), logger);
+    const auth = overrides.auth ?? createAuthClient(config.AUTH_SERVICE_URL);
+    closers.push(async () => auth.close());
+
+    const metrics = createMetrics('logger-service');
+    const writes = createWriteCounter(metrics.registry);
+    const rpc = await startRpcServer({
+      store: countWrites(store, writes, 'rpc'),
+      logger,
+      port: config.RPC_PORT,
+      host: overrides.host,
+      maxLineBytes: config.RPC_MAX_LINE_BYTES,
+      closeGraceMs: overrides.closeGraceMs,
+    });
+    closers.push(() => rpc.close());
+    const grpc = await startGrpcServer({
+      store: countWrites(store, writes, 'grpc'),
+      logger,
+      port: config.GRPC_PORT,
+      host: overrides.host,
+    });
+    closers.push(() => grpc.close(overrides.closeGraceMs));
+    const app = createApp({
+      store: countWrites(store, writes, 'http'),
+      auth,
+      logger,
+      metrics,
+      sessionSecret: config.SESSION_SECRET,
+    });
+    return { app, rpc, grpc, store, logger, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
