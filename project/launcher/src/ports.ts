@@ -1,15 +1,34 @@
 import net from 'node:net';
 
-/** Asks the kernel for a free port; the tiny window before the service binds it is acceptable in tests. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Below the kernel's ephemeral range (32768-60999 on Linux), so an outgoing connection's source port
+// can never take a port between the check and the service's own bind, as listen(0)'s ports could.
+const FIRST_PORT = 20_000;
+const LAST_PORT = 32_000;
+const handedOut = new Set<number>();
+
+/**
+ * Finds a port free on every interface (the services bind the wildcard address) that this process
+ * has not handed out before; tried at random so parallel test runs rarely pick the same one.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = FIRST_PORT + Math.floor(Math.random() * (LAST_PORT - FIRST_PORT));
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found between ${FIRST_PORT} and ${LAST_PORT}`);
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    // '::' also takes 0.0.0.0 on a dual-stack host, so a port free here is free on every address.
+    server.listen(port, '::', () => server.close(() => resolve(true)));
   });
 }
 
