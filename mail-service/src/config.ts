@@ -1,5 +1,8 @@
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
+import { NO_CONTROL_CHARACTERS } from './validation.js';
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export const configSchema = z.object({
   PORT: env.port(8084),
@@ -10,8 +13,20 @@ export const configSchema = z.object({
   MAIL_ENCRYPTION: z.enum(['none', 'tls', 'ssl']).default('none'),
   MAIL_USERNAME: z.string().optional(),
   MAIL_PASSWORD: z.string().optional(),
-  FROM_NAME: z.string().default('Microservices Suite'),
+  // Every mail is From this sender; a request's `from` only becomes Reply-To.
+  FROM_NAME: z
+    .string()
+    .regex(NO_CONTROL_CHARACTERS, 'must not contain line breaks or other control characters')
+    .default('Microservices Suite'),
   FROM_ADDRESS: z.string().email().default('suite@example.com'),
+  // Recipient domains this service sends to; empty allows any.
+  MAIL_ALLOWED_DOMAINS: env
+    .list('')
+    .pipe(
+      z.array(
+        z.string().regex(DOMAIN, 'expected comma-separated domain names, e.g. example.com,example.org'),
+      ),
+    ),
   MAIL_MAX_CONNECTIONS: env.positiveInt(20),
   MAIL_TIMEOUT_MS: env.positiveInt(5000),
 });

@@ -3,6 +3,8 @@ import type { Express } from 'express';
 import { createApp } from './app.js';
 import { createMailer, type Mailer } from './clients/smtp.js';
 import type { Config } from './config.js';
+import { createComposer } from './mime.js';
+import { recipientPolicy } from './policy.js';
 import { loadTemplates, type RenderMail } from './render.js';
 
 /** What a test may replace; production passes none of these. */
@@ -22,7 +24,7 @@ export interface MailService {
   close(): Promise<void>;
 }
 
-/** The one wiring of the mail-service: templates, the pooled SMTP transport and the routes. */
+/** The one wiring of the mail-service: templates, the sender and recipient policy, the pooled SMTP transport and the routes. */
 export function buildMailService(config: Config, overrides: MailServiceOverrides = {}): MailService {
   const logger = overrides.logger ?? createLogger('mail-service', config.LOG_LEVEL);
   const render = overrides.render ?? loadTemplates();
@@ -43,7 +45,8 @@ export function buildMailService(config: Config, overrides: MailServiceOverrides
     logger,
     mailer,
     render,
-    defaultFrom: { name: config.FROM_NAME, address: config.FROM_ADDRESS },
+    compose: createComposer({ name: config.FROM_NAME, address: config.FROM_ADDRESS }),
+    checkRecipient: recipientPolicy(config.MAIL_ALLOWED_DOMAINS),
   });
   return { app, mailer, logger, close: async () => mailer.close() };
 }

@@ -10,7 +10,7 @@ export const MAX_MESSAGE_LENGTH = 10_000;
 
 // CR and LF would let a caller append headers (e.g. Bcc) to the mail; the rest has no place in a header either.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const HEADER_SAFE = 'must not contain line breaks or other control characters';
 
 const headerText = () => z.string().regex(NO_CONTROL_CHARACTERS, HEADER_SAFE);

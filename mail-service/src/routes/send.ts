@@ -1,30 +1,32 @@
 import { accepted, readJsonBody } from '@suite/toolbox';
 import { Router } from 'express';
 import type { Mailer } from '../clients/smtp.js';
+import type { ComposeMail } from '../mime.js';
+import type { CheckRecipient } from '../policy.js';
 import type { RenderMail } from '../render.js';
-import { type Mailbox, sendRequestSchema } from '../validation.js';
+import { sendRequestSchema } from '../validation.js';
 
 export interface SendRouteDeps {
   mailer: Mailer;
   render: RenderMail;
-  defaultFrom: Mailbox;
+  compose: ComposeMail;
+  checkRecipient: CheckRecipient;
 }
 
-export function sendRoutes({ mailer, render, defaultFrom }: SendRouteDeps): Router {
+/**
+ * `POST /send`. The mail is always from the configured sender (the composer's); the request's `from`
+ * only says where replies go, so a caller can never make a mail appear to come from someone else.
+ */
+export function sendRoutes({ mailer, render, compose, checkRecipient }: SendRouteDeps): Router {
   const router = Router();
   router.post(
     '/send',
     accepted(async (req) => {
-      const request = readJsonBody(req, sendRequestSchema);
-      const { html, text } = render({ subject: request.subject, message: request.message, to: request.to });
-      await mailer.send({
-        from: request.from ?? defaultFrom,
-        to: request.to,
-        subject: request.subject,
-        html,
-        text,
-      });
-      return { message: `sent to ${request.to}` };
+      const { from, to, subject, message } = readJsonBody(req, sendRequestSchema);
+      checkRecipient(to);
+      const { html, text } = render({ subject, message, to });
+      await mailer.send(compose({ to, replyTo: from?.address, subject, text, html }));
+      return { message: `sent to ${to}` };
     }),
   );
   return router;

@@ -53,26 +53,35 @@ async function post(url: string, body: unknown, contentType = 'application/json'
   return { status: response.status, body: (await response.json()) as { error: boolean; message: string } };
 }
 
+const SENDER = '"Suite Test" <suite-test@example.com>';
 const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2)}`;
 
 describe('mail-service POST /send against a real SMTP server', () => {
   let catcher: SmtpCatcher;
   let service: Service;
   let downService: Service;
+  let limitedService: Service;
+  let downPort: number;
 
   before(async () => {
     catcher = await startSmtpCatcher({ smtpPort: 0, webPort: 0 });
     service = await startService(catcher.smtpPort);
-    downService = await startService(await closedPort());
+    limitedService = await startService(catcher.smtpPort, {
+      MAIL_ALLOWED_DOMAINS: 'example.com, Example.ORG',
+      FROM_NAME: 'Süite Tëst',
+    });
+    downPort = await closedPort();
+    downService = await startService(downPort);
   });
 
   after(async () => {
     await stopService(service);
+    await stopService(limitedService);
     await stopService(downService);
     await catcher?.close();
   });
 
-  test('when a valid mail is posted without from, then 202 and the catcher receives both parts from the default sender', async () => {
+  test('when a valid mail is posted without from, then 202 and the catcher receives both parts from the configured sender', async () => {
     const subject = unique('Welcome');
     const res = await post(service.url, { to: 'rcpt@example.com', subject, message: 'Line one\nLine two' });
     assert.equal(res.status, 202);
@@ -80,28 +89,93 @@ describe('mail-service POST /send against a real SMTP server', () => {
 
     const mail = await catcher.waitFor((m) => m.subject === subject, 5000);
     assert.equal(mail.to, 'rcpt@example.com');
-    assert.equal(mail.from, '"Suite Test" <suite-test@example.com>');
+    assert.equal(mail.from, SENDER);
+    assert.equal(mail.headers['reply-to'], undefined);
     assert.deepEqual(mail.envelope, { mailFrom: 'suite-test@example.com', rcptTo: ['rcpt@example.com'] });
     assert.match(mail.headers['content-type'] ?? '', /multipart\/alternative/);
+    assert.match(mail.headers['message-id'] ?? '', /^<[\w-]+@example\.com>$/);
     assert.match(mail.text, /Line one\nLine two/);
     assert.ok(mail.html, 'no HTML part');
     assert.match(mail.html, /Line one<br>\s*Line two/);
     assert.match(mail.html, /<p class="message" style="[^"]+"/, 'CSS was not inlined');
   });
 
-  test('when from is given as "Name <address>", then the mail is sent from it', async () => {
-    const subject = unique('Explicit sender');
+  test('when from is another address, then the mail is still from the configured sender and from becomes Reply-To', async () => {
+    const subject = unique('Spoofed sender');
     const res = await post(service.url, {
-      from: 'Alice Example <alice@example.com>',
+      from: 'ceo@bank.example',
       to: 'bob@example.com',
       subject,
       message: 'hi',
     });
     assert.equal(res.status, 202);
     const mail = await catcher.waitFor((m) => m.subject === subject, 5000);
-    assert.equal(mail.from, '"Alice Example" <alice@example.com>');
-    assert.equal(mail.envelope.mailFrom, 'alice@example.com');
-    assert.deepEqual(mail.envelope.rcptTo, ['bob@example.com']);
+    assert.equal(mail.from, SENDER);
+    assert.equal(mail.headers.from, SENDER);
+    assert.equal(mail.headers.sender, undefined);
+    assert.equal(mail.headers['reply-to'], 'ceo@bank.example');
+    assert.deepEqual(mail.envelope, { mailFrom: 'suite-test@example.com', rcptTo: ['bob@example.com'] });
+  });
+
+  test('when from is a display name carrying another address, then that address reaches no header and the real one becomes Reply-To', async () => {
+    for (const from of [
+      '"ceo@bank.example" <attacker@evil.example>',
+      'ceo@bank.example <attacker@evil.example>',
+      '"CEO <ceo@bank.example>" <attacker@evil.example>',
+    ]) {
+      const subject = unique('Display-name spoof');
+      const res = await post(service.url, { from, to: 'bob@example.com', subject, message: 'hi' });
+      assert.equal(res.status, 202, `${from}: ${res.body.message}`);
+      const mail = await catcher.waitFor((m) => m.subject === subject, 5000);
+      assert.equal(mail.from, SENDER, from);
+      assert.equal(mail.headers['reply-to'], 'attacker@evil.example', from);
+      assert.equal(mail.envelope.mailFrom, 'suite-test@example.com', from);
+      for (const [name, value] of Object.entries(mail.headers)) {
+        assert.doesNotMatch(value, /ceo@bank\.example/, `${from}: header ${name}`);
+      }
+    }
+  });
+
+  test('when the subject, message and sender name are not ASCII and a line is longer than SMTP allows, then they arrive intact', async () => {
+    const subject = `Grüße, ${unique('naïve café')} — 東京 🚀`;
+    const message = `Zeile eins: äöü ß\n${'long line '.repeat(150)}\nend — 🚀`;
+    const res = await post(limitedService.url, { to: 'rcpt@example.com', subject, message });
+    assert.equal(res.status, 202, res.body.message);
+    const mail = await catcher.waitFor((m) => m.subject === subject, 5000);
+    assert.equal(mail.from, '"Süite Tëst" <suite-test@example.com>');
+    assert.equal(
+      mail.text.trim().split('\n').slice(0, 3).join('\n'),
+      `${subject}\n\n${message.split('\n')[0]}`,
+    );
+    assert.ok(mail.text.includes(message.split('\n')[1]!), 'the long line was broken or lost');
+    assert.ok(mail.html?.includes('end — 🚀'));
+  });
+
+  test('when MAIL_ALLOWED_DOMAINS is set and the recipient is elsewhere, then 400 names the domain and nothing is sent', async () => {
+    const subject = unique('Outside');
+    const res = await post(limitedService.url, { to: 'victim@elsewhere.example', subject, message: 'x' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error, true);
+    assert.equal(
+      res.body.message,
+      'to: this service does not send mail to elsewhere.example (allowed domains: example.com, example.org)',
+    );
+    // A subdomain is another domain.
+    const sub = await post(limitedService.url, { to: 'victim@mail.example.com', subject, message: 'x' });
+    assert.equal(sub.status, 400);
+
+    const allowed = await post(limitedService.url, {
+      to: 'rcpt@EXAMPLE.org',
+      subject: `${subject} ok`,
+      message: 'x',
+    });
+    assert.equal(allowed.status, 202, allowed.body.message);
+    await catcher.waitFor((m) => m.subject === `${subject} ok`, 5000);
+    assert.equal(
+      catcher.messages().some((m) => m.subject === subject),
+      false,
+      'a mail to a domain outside the list was sent',
+    );
   });
 
   test('when subject and message hold a script tag, then the HTML part shows it escaped', async () => {
@@ -212,7 +286,7 @@ describe('mail-service POST /send against a real SMTP server', () => {
     catcher.rejectNext(2, 451);
     const res = await post(service.url, { to: 'rcpt@example.com', subject, message: 'x' });
     assert.equal(res.status, 502);
-    assert.match(res.body.message, /^mail server refused the message: 451/);
+    assert.equal(res.body.message, 'mail server refused the message (SMTP 451)');
     assert.equal(
       catcher.messages().some((m) => m.subject === subject),
       false,
@@ -231,7 +305,7 @@ describe('mail-service POST /send against a real SMTP server', () => {
     catcher.rejectNext(1, 550, 'mailbox unavailable');
     const res = await post(service.url, { to: 'rcpt@example.com', subject, message: 'x' });
     assert.equal(res.status, 502);
-    assert.match(res.body.message, /^mail server rejected the message: 550/);
+    assert.equal(res.body.message, 'mail server rejected the message (SMTP 550)');
     assert.equal(
       catcher.messages().some((m) => m.subject === subject),
       false,
@@ -239,15 +313,20 @@ describe('mail-service POST /send against a real SMTP server', () => {
     );
   });
 
-  test('when the mail server is down, then 502 and the service keeps answering', async () => {
+  test('when the mail server is down, then 502 says only that it is unreachable, and the service keeps answering', async () => {
     const res = await post(downService.url, { to: 'rcpt@example.com', subject: 'Hi', message: 'x' });
     assert.equal(res.status, 502);
-    assert.match(res.body.message, /^mail server unreachable: /);
+    assert.deepEqual(res.body, { error: true, message: 'mail server unreachable' });
 
     const ping = await fetch(`${downService.url}/ping`);
     assert.equal(ping.status, 200);
     const ready = await fetch(`${downService.url}/readyz`);
     assert.equal(ready.status, 503);
+    const readiness = await ready.text();
+    assert.match(readiness, /"smtp":"mail server unreachable"/);
+    for (const text of [JSON.stringify(res.body), readiness]) {
+      assert.doesNotMatch(text, new RegExp(`127\\.0\\.0\\.1|${downPort}|ECONNREFUSED`), text);
+    }
 
     const again = await post(downService.url, { to: 'rcpt@example.com', subject: 'Hi', message: 'x' });
     assert.equal(again.status, 502);
