@@ -195,7 +195,9 @@ describe('the test page, end to end', () => {
       10_000,
     );
     assert.match(mail.text, /Hello world!/);
-    assert.equal(mail.envelope.mailFrom, 'me@example.com');
+    // Mail is always From the configured sender (the mail-service's default here); the page's "from" is Reply-To.
+    assert.equal(mail.envelope.mailFrom, 'suite@example.com');
+    assert.equal(mail.headers['reply-to'], 'me@example.com');
   });
 
   test('when every button is clicked, then each uses a fresh request id, the page has no errors, and a screenshot is saved', async () => {
