@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
 import { type BenchOptions, parseArgs, UsageError } from './args.js';
 import { measureBcryptAlone, measureCeiling } from './ceilings.js';
+import { type DevStore, startDevStore } from './dev-store.js';
 import { measureEventPath, measureRabbitCeiling } from './event-path.js';
 import { runLoad } from './load.js';
 import { BCRYPT_COST, SEED_USER, selectPaths } from './paths.js';
@@ -40,6 +41,7 @@ async function startSmtpSink(): Promise<number> {
 }
 
 let suite: Suite | undefined;
+let store: DevStore | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Stops the load generator, the reference servers and the suite (services, stand-ins, throw-away data). */
@@ -49,6 +51,7 @@ function stopEverything(): Promise<void> {
     await suite
       ?.stop()
       .catch((err: unknown) => say(`suite cleanup: ${err instanceof Error ? err.message : err}`));
+    await store?.close();
   })();
   return stopping;
 }
@@ -62,12 +65,20 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     warmupSeconds: options.warmupSeconds,
   };
 
-  say('starting an SMTP sink and the suite (ephemeral ports, LOG_LEVEL=warn)');
+  say('starting an SMTP sink, the dev store and the suite (ephemeral ports, LOG_LEVEL=warn)');
   const smtpPort = await startSmtpSink();
+  store = await startDevStore();
+  const devStore = store;
   suite = await startSuite({
     ports: 'ephemeral',
     // MAIL_HOST set: the launcher starts no catcher and the mail-service sends to the sink.
-    sourceEnv: { ...process.env, MAIL_HOST: '127.0.0.1', MAIL_PORT: String(smtpPort) },
+    // MONGO_URL set: the logger writes to the dev store (a throw-away database on it).
+    sourceEnv: {
+      ...process.env,
+      MAIL_HOST: '127.0.0.1',
+      MAIL_PORT: String(smtpPort),
+      MONGO_URL: devStore.url,
+    },
     env: {
       LOG_LEVEL: 'warn',
       ...(options.profileDir ? profileEnv(resolve(options.profileDir)) : {}),
@@ -139,6 +150,10 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   await running.stopService('listener-service');
   const rows: PathRow[] = [];
   for (const path of paths) {
+    if (path.storeHolds !== undefined) {
+      say(`dev store: ${path.storeHolds === 0 ? 'emptying' : `filling to ${path.storeHolds} entries`}`);
+      await devStore.holdEntries(running.mongoUrl, path.storeHolds);
+    }
     say(`path: ${path.label} (${load.durationSeconds} s)`);
     sampler.start();
     const result = await runLoad({

@@ -2,7 +2,9 @@
 export type Target =
   | { kind: 'ratio'; ofExpress: number; p99BelowMs?: number }
   | { kind: 'rate'; atLeastPerSecond: number }
-  | { kind: 'bcrypt'; fraction: number };
+  | { kind: 'bcrypt'; fraction: number }
+  /** This path's rate against another row's in the same run (the same path on a different store). */
+  | { kind: 'vsRow'; row: string; atLeast: number };
 
 export interface BrokerPath {
   id: string;
@@ -11,9 +13,14 @@ export interface BrokerPath {
   path: string;
   body?: unknown;
   target: Target;
+  /** Log entries the dev store holds when the path starts (filled or emptied first); as left when unset. */
+  storeHolds?: number;
 }
 
 const logEntry = (via: string) => ({ name: 'bench', data: `benchmark entry via ${via}` });
+
+/** The store size at which the dev store must still be as fast as empty. */
+export const FULL_STORE_ENTRIES = 200_000;
 
 /** The seed user of authentication-service; the right password, so the failure throttle never counts. */
 export const SEED_USER = { email: 'admin@example.com', password: 'verysecret' };
@@ -76,6 +83,24 @@ export const BROKER_PATHS: readonly BrokerPath[] = [
       },
     },
     target: { kind: 'rate', atLeastPerSecond: 1000 },
+  },
+  {
+    id: 'log-store-empty',
+    label: 'log via rpc, dev store emptied',
+    method: 'POST',
+    path: '/handle',
+    body: { action: 'log', via: 'rpc', log: logEntry('rpc') },
+    target: { kind: 'ratio', ofExpress: 0.6 },
+    storeHolds: 0,
+  },
+  {
+    id: 'log-store-full',
+    label: `log via rpc, dev store holding ${FULL_STORE_ENTRIES.toLocaleString('en-US')}`,
+    method: 'POST',
+    path: '/handle',
+    body: { action: 'log', via: 'rpc', log: logEntry('rpc') },
+    target: { kind: 'vsRow', row: 'log-store-empty', atLeast: 0.9 },
+    storeHolds: FULL_STORE_ENTRIES,
   },
 ];
 

@@ -100,6 +100,19 @@ export function evaluateTargets(report: BenchReport): Verdict[] {
         });
         break;
       }
+      case 'vsRow': {
+        const base = report.paths.find((p) => p.id === target.row);
+        const r = base ? ratio(load.requestsPerSecond, base.load.requestsPerSecond) : 0;
+        verdicts.push({
+          what: row.label,
+          target: `≥ ${formatRatio(target.atLeast)} of ${base?.label ?? target.row}, 0 errors`,
+          measured: base
+            ? `${formatRatio(r)} (${formatRate(load.requestsPerSecond)}/s vs ${formatRate(base.load.requestsPerSecond)}/s)${errorNote}`
+            : `${target.row} not measured in this run`,
+          met: base !== undefined && r >= target.atLeast && clean,
+        });
+        break;
+      }
     }
   }
   if (report.eventPath) {

@@ -130,6 +130,27 @@ describe('rendering', () => {
     assert.ok(lines.some((l) => l.includes('event path') && l.includes('9,000')));
   });
 
+  test('when a path is judged against another row, then the verdict uses that row of the same run', () => {
+    const base = report();
+    const row = (id: string, rate: number, target: BenchReport['paths'][number]['target']) => ({
+      id,
+      label: id,
+      load: load(rate),
+      rssMb: {},
+      target,
+    });
+    const vsEmpty = { kind: 'vsRow', row: 'empty', atLeast: 0.9 } as const;
+    const judged = (paths: BenchReport['paths']) =>
+      evaluateTargets({ ...base, paths }).find((v) => v.what === 'full')!;
+    const empty = row('empty', 2_000, { kind: 'ratio', ofExpress: 0.6 });
+    assert.equal(judged([empty, row('full', 1_900, vsEmpty)]).met, true);
+    assert.equal(judged([empty, row('full', 1_700, vsEmpty)]).met, false);
+    assert.match(judged([empty, row('full', 1_700, vsEmpty)]).measured, /^85% \(1,700\/s vs 2,000\/s\)/);
+    const missing = judged([row('full', 1_900, vsEmpty)]);
+    assert.equal(missing.met, false);
+    assert.match(missing.measured, /not measured/);
+  });
+
   test('when a date becomes a file name, then it has no colons', () => {
     assert.equal(fileStamp('2026-11-25T10:22:33.123Z'), '2026-11-25T10-22-33Z');
   });

@@ -95,12 +95,12 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   if (mongoUrl) {
     if (ephemeral) mongoUrl = withMongoDatabase(mongoUrl, `suite_${suffix}`);
   } else {
-    let persistFile: string | undefined;
+    let dataDir: string | undefined;
     if (!ephemeral) {
       mkdirSync(`${REPOSITORY_ROOT}.data`, { recursive: true });
-      persistFile = `${REPOSITORY_ROOT}.data/mongo-standin.json`;
+      dataDir = `${REPOSITORY_ROOT}.data/mongo-standin`;
     }
-    const standin = await startMongoStandin({ port: ports.mongo, persistFile });
+    const standin = await startMongoStandin({ port: ports.mongo, dataDir });
     cleanups.push(() => standin.close());
     mongoUrl = withMongoDatabase(standin.url, 'logs');
   }

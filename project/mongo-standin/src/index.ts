@@ -1,6 +1,7 @@
 import { CursorRegistry } from './cursors.js';
+import { openDataDirectory } from './data-directory.js';
 import { type Logger, silentLogger } from './logger.js';
-import { loadSnapshot, SnapshotWriter } from './persistence.js';
+import type { Journal } from './persistence.js';
 import { deriveScramUser } from './scram.js';
 import { WireServer } from './server.js';
 import { Store } from './store.js';
@@ -14,8 +15,13 @@ export interface MongoStandinOptions {
   host?: string;
   /** When set, every connection must authenticate with SCRAM-SHA-256 as this user (any auth database). */
   auth?: { username: string; password: string };
-  /** Extended JSON file loaded at start and rewritten after changes and on close. */
-  persistFile?: string;
+  /**
+   * Keeps the data (documents, collections, indexes) in this directory across restarts: loaded at
+   * start, every change appended to a journal before it is acknowledged. Without it, memory only.
+   */
+  dataDir?: string;
+  /** Journal size that triggers a compaction (default 16 MiB, and never below the snapshot's size). */
+  compactAfterBytes?: number;
   logger?: Logger;
 }
 
@@ -29,31 +35,27 @@ export interface MongoStandin {
 export async function startMongoStandin(options: MongoStandinOptions = {}): Promise<MongoStandin> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger;
-  let loading = true;
-  let writer: SnapshotWriter | undefined;
-  const store = new Store(() => {
-    if (!loading) writer?.schedule();
-  });
-  if (options.persistFile) {
-    writer = new SnapshotWriter(options.persistFile, () => store.snapshot(), logger);
-    const snapshot = await loadSnapshot(options.persistFile);
-    if (snapshot) store.restore(snapshot);
+  let journal: Journal | undefined;
+  const store = new Store((change) => journal?.record(change));
+  if (options.dataDir) {
+    journal = await openDataDirectory(options.dataDir, store, logger, options.compactAfterBytes);
   }
-  loading = false;
 
   const cursors = new CursorRegistry();
   const user = options.auth ? deriveScramUser(options.auth.username, options.auth.password) : undefined;
-  const server = new WireServer({ store, cursors, user }, logger);
+  const commit = () => journal?.commit();
+  const server = new WireServer({ store, cursors, user, commit }, logger);
   let port: number;
   try {
     port = await server.listen(options.port ?? 27017, host);
   } catch (err) {
     cursors.close();
+    await journal?.close();
     throw err;
   }
   const url = connectionUrl(host, port, options.auth);
   logger.info(
-    { port, host, auth: Boolean(user), persistFile: options.persistFile ?? null },
+    { port, host, auth: Boolean(user), dataDir: options.dataDir ?? null },
     'MongoDB stand-in listening',
   );
 
@@ -62,7 +64,7 @@ export async function startMongoStandin(options: MongoStandinOptions = {}): Prom
     closing ??= (async () => {
       await server.close();
       cursors.close();
-      await writer?.flush();
+      await journal?.close();
     })();
     return closing;
   };

@@ -15,6 +15,14 @@ function readPort(raw: string | undefined): number {
   return port;
 }
 
+function readBytes(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const bytes = Number(raw);
+  if (!Number.isInteger(bytes) || bytes < 1)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return bytes;
+}
+
 function readAuth(env: NodeJS.ProcessEnv): { username: string; password: string } | undefined {
   const username = env.MONGO_STANDIN_USER;
   const password = env.MONGO_STANDIN_PASSWORD;
@@ -31,7 +39,8 @@ async function main(): Promise<void> {
     port: readPort(env.MONGO_STANDIN_PORT),
     host: env.MONGO_STANDIN_HOST || '127.0.0.1',
     auth: readAuth(env),
-    persistFile: env.MONGO_STANDIN_FILE || undefined,
+    dataDir: env.MONGO_STANDIN_DIR || undefined,
+    compactAfterBytes: readBytes('MONGO_STANDIN_COMPACT_AFTER_BYTES', env.MONGO_STANDIN_COMPACT_AFTER_BYTES),
     logger,
   });
   process.stdout.write(`MongoDB stand-in listening: ${standin.url}\n`);

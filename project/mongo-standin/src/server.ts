@@ -46,11 +46,12 @@ export class WireServer {
     const framer = new MessageFramer();
     const writer = new MessageWriter();
     socket.on('data', (chunk: Buffer) => {
+      const replies: Buffer[] = [];
       try {
         for (const message of framer.push(chunk)) {
           if (socket.destroyed) return;
           const reply = this.handle(connection, parseMessage(message), writer);
-          if (reply) socket.write(reply);
+          if (reply) replies.push(reply);
         }
       } catch (err) {
         // Framing is lost or the peer is hostile: drop this one connection, every other one keeps working.
@@ -60,6 +61,10 @@ export class WireServer {
           'closing connection after a malformed message',
         );
         socket.destroy();
+      } finally {
+        // Whatever these commands changed is in the journal before any reply reports it done.
+        this.state.commit();
+        if (!socket.destroyed) for (const reply of replies) socket.write(reply);
       }
     });
     // Clients resetting connections is routine; 'close' does the bookkeeping.

@@ -31,6 +31,19 @@ interface IndexKey {
   values: unknown[];
 }
 
+/** A change to the store, as the data directory journals it and replays it at start. */
+export type Change =
+  | { op: 'create'; db: string; c: string; options: Doc }
+  | { op: 'drop'; db: string; c: string }
+  | { op: 'dropDatabase'; db: string }
+  | { op: 'index'; db: string; c: string; spec: IndexSpec }
+  | { op: 'dropIndexes'; db: string; c: string; names: string[] }
+  | { op: 'insert'; db: string; c: string; doc: Doc }
+  | { op: 'replace'; db: string; c: string; doc: Doc }
+  | { op: 'remove'; db: string; c: string; ids: unknown[] };
+
+export type ChangeListener = (change: Change) => void;
+
 /** An index's metadata; unique ones also keep a key → document map to enforce uniqueness. */
 class Index {
   private readonly fields: string[];
@@ -72,7 +85,11 @@ class Index {
     ) {
       return undefined;
     }
-    return this.owners.get(canonical([value])) ?? null;
+    return this.owners.get(indexKey([value])) ?? null;
+  }
+
+  owner(values: unknown[]): Doc | undefined {
+    return this.owners.get(indexKey(values));
   }
 
   hasKeyPattern(key: Doc): boolean {
@@ -112,12 +129,26 @@ class Index {
       combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value ?? null]));
     }
     const unique = new Map<string, unknown[]>();
-    for (const values of combinations) unique.set(canonical(values), values);
+    for (const values of combinations) unique.set(indexKey(values), values);
     return [...unique].map(([key, values]) => ({ key, values }));
   }
 }
 
 const canonical = (value: unknown) => EJSON.stringify(value, { relaxed: false });
+
+/**
+ * The map key of an index entry. A single string or ObjectId (every `_id` and `event_id` of the logs)
+ * skips Extended JSON, which would cost more than the rest of an insert; the prefixes cannot collide
+ * with the canonical form, which always starts with `[`.
+ */
+function indexKey(values: unknown[]): string {
+  if (values.length === 1) {
+    const value = values[0];
+    if (typeof value === 'string') return `s${value}`;
+    if (value instanceof ObjectId) return `o${value.toHexString()}`;
+  }
+  return canonical(values);
+}
 
 export class Collection {
   docs: Doc[] = [];
@@ -128,7 +159,7 @@ export class Collection {
     readonly database: string,
     readonly name: string,
     readonly options: Doc,
-    private readonly changed: () => void,
+    private readonly changed: ChangeListener,
   ) {
     this.indexes = [new Index(ID_INDEX, this.namespace)];
   }
@@ -165,12 +196,17 @@ export class Collection {
     return this.indexes.map((index) => index.spec);
   }
 
+  /** The document with this `_id`, from the `_id` index (any BSON type). */
+  byId(id: unknown): Doc | undefined {
+    return this.indexes[0]!.owner([id]);
+  }
+
   /** Adds a document that must already have its `_id`; throws DuplicateKeyError and then changes nothing. */
   insert(doc: Doc): void {
     for (const index of this.indexes) index.assertInsertable(doc);
     for (const index of this.indexes) index.add(doc);
     this.docs.push(doc);
-    this.changed();
+    this.changed({ op: 'insert', db: this.database, c: this.name, doc });
   }
 
   /** Swaps a stored document for its new version; documents are never mutated in place, so open cursors stay stable. */
@@ -186,14 +222,14 @@ export class Collection {
     }
     for (const index of this.indexes) index.add(next);
     this.docs[position] = next;
-    this.changed();
+    this.changed({ op: 'replace', db: this.database, c: this.name, doc: next });
   }
 
   remove(docs: ReadonlySet<Doc>): void {
     if (docs.size === 0) return;
     for (const doc of docs) for (const index of this.indexes) index.remove(doc);
     this.docs = this.docs.filter((doc) => !docs.has(doc));
-    this.changed();
+    this.changed({ op: 'remove', db: this.database, c: this.name, ids: [...docs].map((doc) => doc._id) });
   }
 
   /** @returns false when an identical index already exists. */
@@ -222,7 +258,7 @@ export class Collection {
       index.add(doc);
     }
     this.indexes.push(index);
-    this.changed();
+    this.changed({ op: 'index', db: this.database, c: this.name, spec });
     return true;
   }
 
@@ -242,7 +278,10 @@ export class Collection {
       throw new CommandError(27, 'IndexNotFound', `index not found with name [${formatValue(selector)}]`);
     }
     this.indexes = this.indexes.filter((index) => !doomed.includes(index));
-    this.changed();
+    if (doomed.length > 0) {
+      const names = doomed.map((index) => index.spec.name);
+      this.changed({ op: 'dropIndexes', db: this.database, c: this.name, names });
+    }
     return before;
   }
 }
@@ -262,20 +301,19 @@ export function defaultIndexName(key: Doc): string {
     .join('_');
 }
 
-export interface Snapshot {
-  format: 'mongo-standin';
-  version: 1;
-  databases: Array<{
-    name: string;
-    collections: Array<{ name: string; options: Doc; indexes: IndexSpec[]; documents: Doc[] }>;
-  }>;
-}
-
 /** All databases and collections; databases exist only while they hold a collection, as in MongoDB. */
 export class Store {
   private readonly databases = new Map<string, Map<string, Collection>>();
 
-  constructor(private readonly changed: () => void = () => {}) {}
+  constructor(private readonly changed: ChangeListener = () => {}) {}
+
+  documentCount(): number {
+    let count = 0;
+    for (const collections of this.databases.values()) {
+      for (const collection of collections.values()) count += collection.docs.length;
+    }
+    return count;
+  }
 
   databaseNames(): string[] {
     return [...this.databases.keys()];
@@ -308,7 +346,7 @@ export class Store {
     }
     const collection = new Collection(database, name, options, this.changed);
     collections.set(name, collection);
-    this.changed();
+    this.changed({ op: 'create', db: database, c: name, options });
     return collection;
   }
 
@@ -318,47 +356,73 @@ export class Store {
     if (!collections || !collection) return undefined;
     collections.delete(name);
     if (collections.size === 0) this.databases.delete(database);
-    this.changed();
+    this.changed({ op: 'drop', db: database, c: name });
     return collection;
   }
 
   dropDatabase(database: string): boolean {
     const existed = this.databases.delete(database);
-    if (existed) this.changed();
+    if (existed) this.changed({ op: 'dropDatabase', db: database });
     return existed;
   }
 
-  snapshot(): Snapshot {
-    return {
-      format: 'mongo-standin',
-      version: 1,
-      databases: [...this.databases].map(([name, collections]) => ({
-        name,
-        collections: [...collections.values()].map((collection) => ({
-          name: collection.name,
-          options: collection.options,
-          indexes: collection.indexSpecs().filter((spec) => spec.name !== ID_INDEX_NAME),
-          documents: collection.docs,
-        })),
-      })),
-    };
+  /** The changes that rebuild the whole store from empty: what a compacted data file holds. */
+  *contents(): Generator<Change> {
+    for (const [db, collections] of this.databases) {
+      for (const collection of collections.values()) {
+        const c = collection.name;
+        yield { op: 'create', db, c, options: collection.options };
+        for (const spec of collection.indexSpecs()) {
+          if (spec.name !== ID_INDEX_NAME) yield { op: 'index', db, c, spec };
+        }
+        for (const doc of collection.docs) yield { op: 'insert', db, c, doc };
+      }
+    }
   }
 
-  restore(snapshot: Snapshot): void {
-    if (
-      snapshot?.format !== 'mongo-standin' ||
-      snapshot.version !== 1 ||
-      !Array.isArray(snapshot.databases)
-    ) {
-      throw new Error('not a mongo-standin snapshot (expected format "mongo-standin", version 1)');
-    }
-    this.databases.clear();
-    for (const database of snapshot.databases) {
-      for (const saved of database.collections) {
-        const collection = this.createCollection(database.name, saved.name, saved.options ?? {});
-        for (const spec of saved.indexes) collection.createIndex(spec);
-        for (const doc of saved.documents) collection.insert(doc);
+  /** Replays one journalled change; throws when it does not fit the store (a damaged data directory). */
+  apply(change: Change): void {
+    const collection = () => {
+      const found = 'c' in change ? this.collection(change.db, change.c) : undefined;
+      if (!found) throw new Error(`${change.op} names a collection that does not exist`);
+      return found;
+    };
+    const stored = (target: Collection, id: unknown) => {
+      const doc = target.byId(id);
+      if (!doc) throw new Error(`${change.op} names a document that does not exist`);
+      return doc;
+    };
+    switch (change.op) {
+      case 'create':
+        this.createCollection(change.db, change.c, change.options ?? {});
+        return;
+      case 'drop':
+        this.dropCollection(change.db, change.c);
+        return;
+      case 'dropDatabase':
+        this.dropDatabase(change.db);
+        return;
+      case 'index':
+        collection().createIndex(change.spec);
+        return;
+      case 'dropIndexes':
+        collection().dropIndexes(change.names);
+        return;
+      case 'insert':
+        collection().insert(change.doc);
+        return;
+      case 'replace': {
+        const target = collection();
+        target.replace(stored(target, change.doc._id), change.doc);
+        return;
       }
+      case 'remove': {
+        const target = collection();
+        target.remove(new Set(change.ids.map((id) => stored(target, id))));
+        return;
+      }
+      default:
+        throw new Error(`unknown change ${(change as { op: unknown }).op}`);
     }
   }
 }

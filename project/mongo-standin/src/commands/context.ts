@@ -9,6 +9,8 @@ export interface ServerState {
   cursors: CursorRegistry;
   /** Set when the stand-in was started with credentials; every connection must then authenticate. */
   user: ScramUser | undefined;
+  /** Makes the changes of the commands run so far durable (the data directory's journal); a no-op in memory. */
+  commit: () => void;
 }
 
 export interface ConnectionState {
