@@ -1,4 +1,4 @@
-import { logEntrySchema } from '@suite/proto';
+import { authRequestSchema, logEntrySchema, mailRequestSchema } from '@suite/proto';
 import { badRequest, describeZodError } from '@suite/toolbox';
 import { z } from 'zod';
 
@@ -6,35 +6,17 @@ export const ACTIONS = ['auth', 'log', 'mail'] as const;
 export const LOG_TRANSPORTS = ['rpc', 'grpc', 'rabbitmq', 'http'] as const;
 export type LogTransport = (typeof LOG_TRANSPORTS)[number];
 
-const text = (max: number) =>
-  z
-    .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
-
 const subObject = <S extends z.ZodRawShape>(example: string, shape: S) =>
   z.object(shape, {
     required_error: `is required, e.g. ${example}`,
     invalid_type_error: `must be an object, e.g. ${example}`,
   });
 
-export const credentialsSchema = subObject('{"auth":{"email","password"}}', {
-  email: text(320),
-  // Passwords are compared as typed, so no trimming.
-  password: z
-    .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
-    .min(1, 'must not be empty')
-    .max(1024, 'must be at most 1024 characters'),
-});
+// The limits are proto's, the same the authentication-service and mail-service apply.
+export const credentialsSchema = subObject('{"auth":{"email","password"}}', authRequestSchema.shape);
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-export const mailSchema = subObject('{"mail":{"from","to","subject","message"}}', {
-  from: text(320).optional(),
-  to: text(320),
-  subject: text(998),
-  message: text(64 * 1024),
-});
+export const mailSchema = subObject('{"mail":{"from","to","subject","message"}}', mailRequestSchema.shape);
 export type MailMessage = z.infer<typeof mailSchema>;
 
 const logSchema = z.object(logEntrySchema.shape, {

@@ -22,5 +22,6 @@ export {
 } from './grpc.js';
 export type { ProtoLogger } from './logger.js';
 export * from './names.js';
+export * from './requests.js';
 export { createLogRpcClient, type LogRpcClient, type LogRpcClientOptions } from './rpc-client.js';
 export * from './schemas.js';

@@ -107,7 +107,10 @@ describe('broker error mapping', () => {
     const broker = await startBroker();
     brokers.push(broker);
     broker.bus.failure = new PeerError('rabbitmq', 'unreachable', 'not connected to RabbitMQ');
-    const res = await broker.post('/handle', { action: 'auth', auth: { email: 'a@b.c', password: 'pw' } });
+    const res = await broker.post('/handle', {
+      action: 'auth',
+      auth: { email: 'a@example.com', password: 'pw' },
+    });
     assert.equal(res.status, 202);
     const metrics = await (await fetch(`${broker.url}/metrics`)).text();
     assert.match(metrics, /broker_event_publish_failures_total\{event="authentication"[^}]*\} 1/);
@@ -185,7 +188,7 @@ describe('broker error mapping', () => {
       ['/handle', login, viaHttp('authentication-service')],
       [
         '/handle',
-        { action: 'mail', mail: { to: 'd@e.f', subject: 's', message: 'm' } },
+        { action: 'mail', mail: { to: 'd@example.com', subject: 's', message: 'm' } },
         viaHttp('mail-service'),
       ],
       ['/handle', { action: 'log', via: 'http', log }, viaHttp('logger-service')],
@@ -216,7 +219,7 @@ describe('broker error mapping', () => {
       brokers.push(broker);
       const res = await broker.post('/handle', {
         action: 'mail',
-        mail: { from: 'a@b.c', to: 'd@e.f', subject: 's', message: 'm' },
+        mail: { from: 'a@example.com', to: 'd@example.com', subject: 's', message: 'm' },
       });
       assert.equal(res.status, expected);
       const { message } = await res.json();

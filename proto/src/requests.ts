@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * The auth and mail request bodies, with the one set of limits the broker (which checks them first)
+ * and the services (which own the work) both apply, so a request the broker lets through is never
+ * refused downstream for a limit the two disagree on.
+ */
+/** RFC 5321's longest usable address (a 256-octet path minus the angle brackets). */
+export const EMAIL_MAX_CHARS = 254;
+/** bcrypt ignores every byte after the 72nd, so a longer password would be silently shortened. */
+export const PASSWORD_MAX_BYTES = 72;
+export const SUBJECT_MAX_CHARS = 200;
+export const MESSAGE_MAX_CHARS = 10_000;
+/** `Display Name <address>`: the address plus room for a name. */
+export const MAILBOX_MAX_CHARS = 400;
+
+const string = () => z.string({ required_error: 'is required', invalid_type_error: 'must be a string' });
+
+// CR and LF in a header field would let a caller append headers (e.g. Bcc); no other control
+// character belongs in a header either.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+const headerField = () =>
+  string().regex(NO_CONTROL_CHARACTERS, 'must not contain line breaks or other control characters');
+
+const emailAddress = () =>
+  headerField()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(EMAIL_MAX_CHARS, `must be at most ${EMAIL_MAX_CHARS} characters`)
+    .email('must be a valid email address');
+
+export interface Mailbox {
+  name?: string;
+  address: string;
+}
+
+const NAMED_ADDRESS = /^\s*(?:"([^"]*)"|([^"<>]*?))\s*<([^<>]+)>\s*$/;
+const plainAddress = z.string().max(EMAIL_MAX_CHARS).email();
+
+/** Accepts `addr@example.com`, `Name <addr@example.com>` and `"Name" <addr@example.com>`. */
+export function parseMailbox(value: string): Mailbox | undefined {
+  const named = NAMED_ADDRESS.exec(value);
+  const name = named ? (named[1] ?? named[2] ?? '').trim() : undefined;
+  const address = named ? named[3]!.trim() : value.trim();
+  if (!plainAddress.safeParse(address).success) return undefined;
+  return name ? { name, address } : { address };
+}
+
+/** `POST /authenticate` and the broker's `auth` action. */
+export const authRequestSchema = z.object({
+  email: emailAddress(),
+  // Compared as typed: no trimming.
+  password: string()
+    .min(1, 'must not be empty')
+    .refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
+      message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
+    }),
+});
+export type AuthRequest = z.infer<typeof authRequestSchema>;
+
+/** `POST /send` on the mail-service and the broker's `mail` action: `to` is one address. */
+export const mailRequestSchema = z.object({
+  /** The caller's address; the mail-service sends from its own and puts this one in Reply-To. */
+  from: headerField()
+    .max(MAILBOX_MAX_CHARS, `must be at most ${MAILBOX_MAX_CHARS} characters`)
+    .refine((v) => parseMailbox(v) !== undefined, 'must be an email address or "Name <address>"')
+    .optional(),
+  to: emailAddress(),
+  subject: headerField()
+    .min(1, 'must not be empty')
+    .max(SUBJECT_MAX_CHARS, `must be at most ${SUBJECT_MAX_CHARS} characters`),
+  // The body may hold line breaks; it never reaches a header.
+  message: string()
+    .min(1, 'must not be empty')
+    .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`),
+});
+export type MailRequest = z.infer<typeof mailRequestSchema>;
