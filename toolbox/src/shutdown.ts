@@ -51,11 +51,12 @@ export function handleShutdown(options: ShutdownOptions): () => Promise<void> {
   const shutdown = () => {
     if (running) return running;
     running = (async () => {
+      // Not unref'd: a step stuck on a promise that holds no handle would otherwise let the event
+      // loop drain and the process end with 0, as if the shutdown had been clean.
       const deadline = setTimeout(() => {
         logger.error({ timeoutMs }, 'shutdown timed out, exiting');
         exit(1);
       }, timeoutMs);
-      deadline.unref();
       let code = 0;
       for (const [name, close] of steps) {
         try {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { closedPort } from '@suite/test-kit';
 import { z } from 'zod';
 import {
   badGateway,
@@ -37,7 +38,7 @@ describe('createHttpApp and the error middleware', () => {
     });
     const unreachable = createHttpClient({
       service: 'ghost-service',
-      baseURL: 'http://127.0.0.1:1',
+      baseURL: `http://127.0.0.1:${await closedPort()}`,
       timeoutMs: 500,
     });
 

@@ -1,24 +1,31 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, test } from 'node:test';
-import { createLogger, handleShutdown, listen } from '../../src/index.js';
+import { waitFor } from '@suite/test-kit';
+import { closeHttpServer, createLogger, handleShutdown, listen } from '../../src/index.js';
 
-describe('graceful shutdown', () => {
+const logger = createLogger('shutdown-test', 'silent');
+
+describe('graceful shutdown', { timeout: 20_000 }, () => {
   test('when shutdown starts during a request, then the request completes, new connections are refused, and exit follows', async () => {
     const events: string[] = [];
     let release: () => void = () => undefined;
+    let requestStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      requestStarted = resolve;
+    });
     const server = http.createServer((_req, res) => {
       events.push('request started');
       release = () => {
         events.push('request finished');
         res.writeHead(202).end('done');
       };
+      requestStarted();
     });
     const port = await listen(server, 0, '127.0.0.1');
-    const { closeHttpServer } = await import('../../src/index.js');
     let exitCode: number | undefined;
     const shutdown = handleShutdown({
-      logger: createLogger('shutdown-test', 'silent'),
+      logger,
       signals: [],
       steps: [
         ['http', () => closeHttpServer(server, 5000)],
@@ -31,9 +38,12 @@ describe('graceful shutdown', () => {
     });
 
     const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
-    while (!events.includes('request started')) await new Promise((r) => setTimeout(r, 10));
+    await started;
     const done = shutdown();
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => !server.listening, {
+      timeoutMs: 5000,
+      describe: () => 'the server to stop listening',
+    });
     await assert.rejects(fetch(`http://127.0.0.1:${port}/new`), 'a new connection is refused while draining');
     assert.equal(exitCode, undefined, 'no exit while a request is in flight');
 
@@ -47,18 +57,21 @@ describe('graceful shutdown', () => {
   });
 
   test('when a step hangs past the timeout, then the process exits with 1', async () => {
-    let exitCode: number | undefined;
-    const shutdown = handleShutdown({
-      logger: createLogger('shutdown-test', 'silent'),
-      signals: [],
-      timeoutMs: 50,
-      steps: [['stuck', () => new Promise(() => undefined)]],
-      exit: (code) => {
-        exitCode = code;
-      },
+    let stepsAfterTheStuckOne = 0;
+    const exited = new Promise<number>((resolve) => {
+      const shutdown = handleShutdown({
+        logger,
+        signals: [],
+        timeoutMs: 50,
+        steps: [
+          ['stuck', () => new Promise(() => undefined)],
+          ['never reached', async () => stepsAfterTheStuckOne++],
+        ],
+        exit: resolve,
+      });
+      void shutdown();
     });
-    void shutdown();
-    await new Promise((r) => setTimeout(r, 150));
-    assert.equal(exitCode, 1);
+    assert.equal(await exited, 1);
+    assert.equal(stepsAfterTheStuckOne, 0);
   });
 });

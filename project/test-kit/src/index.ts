@@ -1,0 +1,3 @@
+export { uniqueName } from './names.js';
+export { closedPort } from './ports.js';
+export { eventually, type WaitOptions, waitFor } from './wait.js';
