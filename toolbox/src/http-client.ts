@@ -6,6 +6,7 @@ export interface HttpClientOptions {
   /** Named in errors, e.g. "authentication-service is unreachable". */
   service: string;
   baseURL: string;
+  /** One deadline per call, from the call to the last byte: waiting for a pooled connection included. */
   timeoutMs?: number;
   /** Most connections kept open to the peer at once. */
   maxSockets?: number;
@@ -35,7 +36,7 @@ const UNREACHABLE = new Set([
 
 /**
  * A long-lived client for one peer: a pool of kept-alive connections (undici, Node's own HTTP
- * client), a timeout on every call, the request id and client address passed on, and transport
+ * client), one deadline on every call, the request id and client address passed on, and transport
  * failures mapped to 502 (unreachable) or 504 (timeout). Any HTTP status is returned as is, so
  * callers map downstream answers honestly.
  */
@@ -43,13 +44,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { service, timeoutMs = 5000, maxSockets = 64 } = options;
   const base = new URL(options.baseURL);
   const basePath = base.pathname.replace(/\/$/, '');
-  const pool = new Pool(base.origin, {
-    connections: maxSockets,
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: 30_000,
-  });
+  // No per-phase timeouts: undici's start only once a connection is free, so a full pool queued
+  // calls without bound. The abort signal below is the one deadline.
+  const pool = new Pool(base.origin, { connections: maxSockets, keepAliveTimeout: 30_000 });
 
   const send = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResponse<T>> => {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -66,6 +63,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         path: `${basePath}${path}`,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        // Aborts the call wherever it is: queued for a connection, connecting, awaiting or reading the answer.
+        signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await response.body.text();
       const flat: Record<string, string> = {};
@@ -98,11 +97,7 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 }
 
 function mapTransportError(error: unknown, service: string, timeoutMs: number) {
-  if (
-    error instanceof errors.HeadersTimeoutError ||
-    error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError
-  ) {
+  if ((error as Error)?.name === 'TimeoutError' || error instanceof errors.ConnectTimeoutError) {
     return gatewayTimeout(service, timeoutMs, error);
   }
   const code = (error as { code?: string }).code;

@@ -1,17 +1,24 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { AppError, createHttpClient, listen } from '../../src/index.js';
+import { waitFor } from '@suite/test-kit';
+import { AppError, closeHttpServer, createHttpClient, listen } from '../../src/index.js';
 
-describe('createHttpClient', () => {
+describe('createHttpClient', { timeout: 20_000 }, () => {
   let server: http.Server;
   let base: string;
   const sockets = new Set<unknown>();
+  const held: http.ServerResponse[] = [];
 
   before(async () => {
     server = http.createServer((req, res) => {
       if (req.url === '/slow') {
         setTimeout(() => res.end('{}'), 1000);
+        return;
+      }
+      if (req.url === '/hold') {
+        // Never answered: the test's client gives up at its deadline, and after() cuts the connection.
+        held.push(res);
         return;
       }
       res
@@ -21,7 +28,7 @@ describe('createHttpClient', () => {
     server.on('connection', (socket) => sockets.add(socket));
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
-  after(() => new Promise((r) => server.close(r)));
+  after(() => closeHttpServer(server, 100));
 
   test('when the peer answers 401, then the status, body and headers are returned as they are', async () => {
     const client = createHttpClient({ service: 'auth', baseURL: base });
@@ -38,6 +45,36 @@ describe('createHttpClient', () => {
     for (let i = 0; i < 100; i++) await client.post('/x', {});
     // The pool may open a second connection while the first finishes a response; dialing per call would open 100.
     assert.ok(sockets.size <= 2, `expected at most 2 connections for 100 calls, saw ${sockets.size}`);
+    client.close();
+  });
+
+  test('when the only pooled connection is busy, then a queued call still times out at its own deadline', async () => {
+    const deadlineMs = 500;
+    const client = createHttpClient({
+      service: 'slow-service',
+      baseURL: base,
+      timeoutMs: deadlineMs,
+      maxSockets: 1,
+    });
+    held.length = 0;
+    const first = client.get('/hold').catch((err: unknown) => err);
+    await waitFor(() => held.length === 1);
+    const started = performance.now();
+    const second = client.get('/hold');
+    await assert.rejects(second, (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.status, 504);
+      assert.equal(err.message, `slow-service did not answer within ${deadlineMs} ms`);
+      return true;
+    });
+    const elapsedMs = performance.now() - started;
+    // Queued behind a call that uses its whole deadline, a timeout that starts only once the
+    // connection is free fires after about two deadlines; ours fires after one.
+    assert.ok(
+      elapsedMs < deadlineMs * 1.5,
+      `the queued call took ${Math.round(elapsedMs)} ms, deadline ${deadlineMs} ms`,
+    );
+    assert.equal(((await first) as AppError).status, 504);
     client.close();
   });
 
