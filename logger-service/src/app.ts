@@ -1,6 +1,7 @@
-import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger, type TrustedProxies } from '@suite/toolbox';
 import express, { type Express } from 'express';
 import { adminRoutes } from './admin/routes.js';
+import type { AdminSessions } from './admin/session.js';
 import { loadViews, STATIC_DIR } from './admin/views.js';
 import type { AuthClient } from './clients/auth.js';
 import { logRoutes } from './routes/log.js';
@@ -10,8 +11,8 @@ export interface AppDeps {
   store: LogStore;
   auth: AuthClient;
   logger: Logger;
-  sessionSecret: string;
-  secureCookies?: boolean;
+  sessions: AdminSessions;
+  trustedProxies: TrustedProxies;
   metrics?: HttpMetrics;
 }
 
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     bodyLimit: JSON_BODY_LIMIT,
     readiness: { mongodb: () => store.ping() },
+    trustedProxies: deps.trustedProxies,
     routes: (app) => {
       app.use(logRoutes(store));
       app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
@@ -34,8 +36,7 @@ export function createApp(deps: AppDeps): Express {
           store,
           auth: deps.auth,
           views: loadViews(),
-          sessionSecret: deps.sessionSecret,
-          secureCookies: deps.secureCookies,
+          sessions: deps.sessions,
           logger,
         }),
       );

@@ -1,5 +1,6 @@
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
+import { sessionSecretProblem } from './admin/secrets.js';
 
 export const configSchema = z.object({
   PORT: env.port(8082),
@@ -10,12 +11,25 @@ export const configSchema = z.object({
   AUTH_SERVICE_URL: env.url('http://127.0.0.1:8083'),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: env.positiveInt(3000),
   RPC_MAX_LINE_BYTES: env.positiveInt(1 << 20),
-  SESSION_SECRET: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .default('dev-only-session-secret-change-me'),
+  /** Empty or unset: a random secret per process (see sessionSecretOrRandom). */
+  SESSION_SECRET: z.string().optional(),
+  SESSION_IDLE_MINUTES: env.positiveInt(30),
+  SESSION_ABSOLUTE_HOURS: env.positiveInt(8),
+  /** `true` marks the session cookie Secure on every answer, not only on requests that arrived over HTTPS. */
+  SESSION_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Proxies whose X-Forwarded-Proto (HTTPS in front of the service) is believed; none by default. */
+  TRUSTED_PROXIES: env.trustedProxies(''),
 });
 export type Config = z.infer<typeof configSchema>;
 
-export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig(configSchema, source);
+export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(configSchema, source);
+  // Checked apart from the schema, whose error would print the value: a secret never reaches a log.
+  const problem =
+    config.SESSION_SECRET === undefined ? undefined : sessionSecretProblem(config.SESSION_SECRET);
+  if (problem) throw new Error(`SESSION_SECRET ${problem}`);
+  return config;
+}

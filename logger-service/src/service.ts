@@ -1,6 +1,9 @@
 import { connectWithRetry, createLogger, createMetrics, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import type { MongoClient } from 'mongodb';
+import { sessionSecretOrRandom } from './admin/secrets.js';
+import { createAdminSessions } from './admin/session.js';
+import { createMongoSessionStore, type SessionStore } from './admin/session-store.js';
 import { createApp } from './app.js';
 import { type AuthClient, createAuthClient } from './clients/auth.js';
 import type { Config } from './config.js';
@@ -15,8 +18,11 @@ export interface LoggerServiceOverrides {
   logger?: Logger;
   /** Interface the JSON-RPC and gRPC servers bind: all of them by default (containers), loopback in tests. */
   host?: string;
-  /** Stands in for MongoDB (unit tests); the service then opens no MongoDB connection. */
+  /** Stand in for MongoDB (unit tests); the service then opens no MongoDB connection. */
   store?: LogStore;
+  sessions?: SessionStore;
+  /** The clock sessions expire by. */
+  now?: () => Date;
   auth?: AuthClient;
   /** How long close() lets connections finish before cutting them. */
   closeGraceMs?: number;
@@ -40,12 +46,14 @@ export async function buildLoggerService(
 ): Promise<LoggerService> {
   const logger = overrides.logger ?? createLogger('logger-service', config.LOG_LEVEL);
   let mongo: MongoClient | undefined;
-  let store = overrides.store;
-  if (!store) {
+  let { store, sessions } = overrides;
+  if (!store || !sessions) {
     mongo = createMongoClient(config.MONGO_URL, {
       serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     });
-    store = createLogStore(mongo.db(databaseNameFromUrl(config.MONGO_URL)));
+    const db = mongo.db(databaseNameFromUrl(config.MONGO_URL));
+    store ??= createLogStore(db);
+    sessions ??= createMongoSessionStore(db);
   }
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -53,8 +61,15 @@ export async function buildLoggerService(
   };
   try {
     if (mongo) closers.push(() => mongo.close());
-    const ready = store;
-    await connectWithRetry('mongodb', () => ready.init(), logger);
+    const [logs, sessionStore] = [store, sessions];
+    await connectWithRetry(
+      'mongodb',
+      async () => {
+        await logs.init();
+        await sessionStore.init();
+      },
+      logger,
+    );
     const auth = overrides.auth ?? createAuthClient(config.AUTH_SERVICE_URL);
     closers.push(async () => auth.close());
 
@@ -81,7 +96,16 @@ export async function buildLoggerService(
       auth,
       logger,
       metrics,
-      sessionSecret: config.SESSION_SECRET,
+      trustedProxies: config.TRUSTED_PROXIES,
+      sessions: createAdminSessions({
+        secret: sessionSecretOrRandom(config.SESSION_SECRET, logger),
+        idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+        absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
+        alwaysSecure: config.SESSION_COOKIE_SECURE,
+        trustedProxies: config.TRUSTED_PROXIES,
+        store: sessionStore,
+        now: overrides.now ?? (() => new Date()),
+      }),
     });
     return { app, rpc, grpc, store, logger, close };
   } catch (err) {

@@ -8,14 +8,7 @@ import express, {
 } from 'express';
 import type { AuthClient } from '../clients/auth.js';
 import type { LogStore, StoredLog } from '../store/logs.js';
-import {
-  type AdminSession,
-  csrfTokenFor,
-  isValidCsrf,
-  newCsrfToken,
-  sessionMiddleware,
-  sessionOf,
-} from './session.js';
+import { type AdminSessions, fieldOf } from './session.js';
 import type { Views } from './views.js';
 
 export const PER_PAGE = 20;
@@ -26,39 +19,42 @@ export interface AdminDeps {
   store: LogStore;
   auth: AuthClient;
   views: Views;
-  sessionSecret: string;
+  sessions: AdminSessions;
   logger: Logger;
-  /** Marks the session cookie Secure; set when the UI is served over HTTPS. */
-  secureCookies?: boolean;
 }
 
-/** The admin UI: login through authentication-service, then browse, touch and delete entries. */
+/**
+ * The admin UI: sign-in through authentication-service, for users with the admin right only, then
+ * browse, touch and delete entries. The right is checked at sign-in and on every /admin request.
+ */
 export function adminRoutes(deps: AdminDeps): Router {
-  const { store, auth, views, logger } = deps;
+  const { store, auth, views, sessions, logger } = deps;
   const router = Router();
   // Forms are small; only these routes parse them.
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
 
-  router.use(['/login', '/logout', '/admin'], sessionMiddleware(deps.sessionSecret, deps.secureCookies));
+  router.use(['/login', '/logout', '/admin'], sessions.load);
 
   const requireCsrf: RequestHandler = (req, res, next) => {
-    if (isValidCsrf(req)) return next();
+    if (sessions.isValidCsrf(req, res)) return next();
     views.send(res, 403, 'error', {
       title: 'Forbidden',
       message: 'The form has expired or did not come from this site. Reload the page and try again.',
     });
   };
 
-  const requireSession: RequestHandler = (req, res, next) => {
-    if (sessionOf(req).user) return next();
-    res.redirect(302, '/login');
+  const requireAdmin: RequestHandler = (_req, res, next) => {
+    const session = sessions.current(res);
+    if (!session) return res.redirect(302, '/login');
+    if (session.admin !== true) return notAdministratorPage(views, res, session.user);
+    next();
   };
 
   const loginPage = (req: Request, res: Response, status: number, error?: string, email = '') =>
-    views.send(res, status, 'login', { title: 'Sign in', error, email, csrf: csrfTokenFor(req) });
+    views.send(res, status, 'login', { title: 'Sign in', error, email, csrf: sessions.csrfToken(req, res) });
 
   router.get('/login', (req, res) => {
-    if (sessionOf(req).user) return res.redirect(302, '/admin/dashboard');
+    if (sessions.current(res)) return res.redirect(302, '/admin/dashboard');
     loginPage(req, res, 200);
   });
 
@@ -66,11 +62,13 @@ export function adminRoutes(deps: AdminDeps): Router {
     const email = fieldOf(req, 'email').trim();
     const password = fieldOf(req, 'password');
     if (!email || !password) return loginPage(req, res, 400, 'Email and password are required.', email);
+    let admin: boolean;
     try {
       const outcome = await auth.authenticate(email, password);
       if (outcome.kind === 'invalid-credentials')
         return loginPage(req, res, 401, 'Invalid credentials.', email);
       if (outcome.kind === 'rejected') return loginPage(req, res, 400, outcome.message, email);
+      admin = outcome.admin;
     } catch (err) {
       logger.warn({ err }, 'authentication-service unavailable for admin login');
       return loginPage(
@@ -81,17 +79,20 @@ export function adminRoutes(deps: AdminDeps): Router {
         email,
       );
     }
-    // A fresh token at login, so a token seen before signing in is worth nothing afterwards.
-    req.session = { user: email, csrf: newCsrfToken() };
+    if (!admin) {
+      logger.info({ user: email }, 'admin sign-in refused: not an administrator');
+      return notAdministratorPage(views, res, email);
+    }
+    await sessions.start(req, res, { email, admin });
     res.redirect(303, '/admin/dashboard');
   });
 
-  router.post('/logout', form, requireCsrf, (req, res) => {
-    req.session = null;
+  router.post('/logout', form, requireCsrf, async (req, res) => {
+    await sessions.end(req, res);
     res.redirect(303, '/login');
   });
 
-  router.use('/admin', requireSession);
+  router.use('/admin', requireAdmin);
 
   router.get('/admin', (_req, res) => res.redirect(302, '/admin/dashboard'));
 
@@ -101,12 +102,11 @@ export function adminRoutes(deps: AdminDeps): Router {
     const requestId = filterValue(req.query.request_id);
     const { entries, total } = await store.list({ page, perPage: PER_PAGE, name, requestId });
     const totalPages = Math.max(1, Math.ceil(total / PER_PAGE));
-    const session = sessionOf(req);
-    const flash = takeFlash(session);
+    const flash = await sessions.takeFlash(res);
     views.send(res, 200, 'dashboard', {
       title: 'Log entries',
-      user: session.user,
-      csrf: csrfTokenFor(req),
+      user: sessions.current(res)?.user,
+      csrf: sessions.csrfToken(req, res),
       flash,
       total,
       entriesWord: total === 1 ? 'entry' : 'entries',
@@ -125,21 +125,20 @@ export function adminRoutes(deps: AdminDeps): Router {
     const id = String(req.params.id);
     const entry = await store.get(id);
     if (!entry) return notFoundPage(views, res, id);
-    const session = sessionOf(req);
-    const flash = takeFlash(session);
+    const flash = await sessions.takeFlash(res);
     views.send(res, 200, 'entry', {
       title: `Log entry ${entry.id}`,
-      user: session.user,
-      csrf: csrfTokenFor(req),
+      user: sessions.current(res)?.user,
+      csrf: sessions.csrfToken(req, res),
       flash,
       entry: { ...toRow(entry), data: entry.data },
     });
   });
 
-  router.post('/admin/delete-all', form, requireCsrf, async (req, res) => {
+  router.post('/admin/delete-all', form, requireCsrf, async (_req, res) => {
     const deleted = await store.deleteAll();
-    logger.info({ deleted, user: sessionOf(req).user }, 'admin deleted all log entries');
-    sessionOf(req).flash = `Deleted ${deleted} ${deleted === 1 ? 'entry' : 'entries'}.`;
+    logger.info({ deleted, user: sessions.current(res)?.user }, 'admin deleted all log entries');
+    await sessions.setFlash(res, `Deleted ${deleted} ${deleted === 1 ? 'entry' : 'entries'}.`);
     res.redirect(303, '/admin/dashboard');
   });
 
@@ -147,7 +146,7 @@ export function adminRoutes(deps: AdminDeps): Router {
     const id = String(req.params.id);
     const touched = await store.touch(id);
     if (!touched) return notFoundPage(views, res, id);
-    sessionOf(req).flash = 'Timestamp updated.';
+    await sessions.setFlash(res, 'Timestamp updated.');
     res.redirect(303, `/admin/log-entry/${id}`);
   });
 
@@ -188,11 +187,11 @@ function adminErrorPage(views: Views, logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** A flash message is shown once: the page that shows it removes it from the session. */
-function takeFlash(session: AdminSession): string | undefined {
-  const flash = session.flash;
-  if (flash) delete session.flash;
-  return flash;
+function notAdministratorPage(views: Views, res: Response, user: string) {
+  views.send(res, 403, 'error', {
+    title: 'Not an administrator',
+    message: `${user} does not have the admin right, which this page needs. An administrator can grant it with the authentication-service user CLI.`,
+  });
 }
 
 function toRow(entry: StoredLog) {
@@ -207,13 +206,6 @@ function toRow(entry: StoredLog) {
     request_id: entry.request_id,
     event_id: entry.event_id,
   };
-}
-
-function fieldOf(req: Request, field: string): string {
-  const body: unknown = req.body;
-  const value =
-    body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
-  return typeof value === 'string' ? value : '';
 }
 
 function pageNumber(raw: unknown): number {

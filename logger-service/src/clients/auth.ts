@@ -1,7 +1,8 @@
 import { badGateway, createHttpClient } from '@suite/toolbox';
 
 export type AuthOutcome =
-  | { kind: 'authenticated'; user: unknown }
+  /** `admin` is the user's admin right as authentication-service reports it; anything but `true` is no right. */
+  | { kind: 'authenticated'; admin: boolean }
   | { kind: 'invalid-credentials' }
   | { kind: 'rejected'; message: string };
 
@@ -25,7 +26,8 @@ export function createAuthClient(baseURL: string, timeoutMs = 5000): AuthClient 
     async authenticate(email, password) {
       const response = await http.post<AuthEnvelope>('/authenticate', { email, password });
       if (response.status === 202 || response.status === 200) {
-        return { kind: 'authenticated', user: response.data?.data };
+        const user = response.data?.data as { admin?: unknown } | undefined;
+        return { kind: 'authenticated', admin: user?.admin === true };
       }
       if (response.status === 401) return { kind: 'invalid-credentials' };
       if (response.status === 400) {

@@ -1,7 +1,6 @@
 import type { LogEntry } from '@suite/proto';
-import { AppError, unavailable } from '@suite/toolbox';
 import { type Collection, type Db, type Filter, MongoError, ObjectId } from 'mongodb';
-import { isMongoUnreachable } from './mongo.js';
+import { guardMongo as guard } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
 const DUPLICATE_KEY = 11000;
@@ -172,15 +171,4 @@ function toStoredLog(doc: LogDocument): StoredLog {
 
 function isDuplicateKey(err: unknown): boolean {
   return err instanceof MongoError && err.code === DUPLICATE_KEY;
-}
-
-async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
-    // The driver's text stays in the cause, which the log shows; callers only learn what failed.
-    throw new AppError(500, `MongoDB could not ${operation}`, { cause: err });
-  }
 }

@@ -1,3 +1,4 @@
+import { AppError, unavailable } from '@suite/toolbox';
 import {
   MongoClient,
   MongoClientClosedError,
@@ -44,4 +45,19 @@ export function isMongoUnreachable(err: unknown): boolean {
     err instanceof MongoServerClosedError ||
     err instanceof MongoClientClosedError
   );
+}
+
+/**
+ * Runs one MongoDB operation; its failure leaves as an AppError: unreachable (or timed out) is a 503
+ * "MongoDB is unreachable", anything else a 500 naming the operation. The driver's text stays in the
+ * cause, which the log shows; callers only learn what failed.
+ */
+export async function guardMongo<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
+    throw new AppError(500, `MongoDB could not ${operation}`, { cause: err });
+  }
 }

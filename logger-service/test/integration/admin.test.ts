@@ -107,13 +107,22 @@ describe('admin UI', () => {
     assert.match(dashboard.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   });
 
-  test('when the session cookie is inspected, then it is httpOnly and SameSite=Lax', async () => {
+  test('when the cookies are inspected, then they are httpOnly and SameSite=Lax, and not Secure over plain HTTP', async () => {
     const web = service.web();
-    const response = await web.get('/login');
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('logger_admin='));
-    assert.ok(cookie, 'no session cookie');
-    assert.match(cookie, /httponly/i);
-    assert.match(cookie, /samesite=lax/i);
+    const page = await web.get('/login');
+    const response = await web.postForm('/login', {
+      _csrf: WebClient.csrfFrom(page.body),
+      email: ADMIN_EMAIL,
+      password: ADMIN_PASSWORD,
+    });
+    const cookies = [...page.headers.getSetCookie(), ...response.headers.getSetCookie()];
+    for (const name of ['logger_login', 'logger_admin']) {
+      const cookie = cookies.find((c) => c.startsWith(`${name}=`) && !/expires=Thu, 01 Jan 1970/i.test(c));
+      assert.ok(cookie, `no ${name} cookie`);
+      assert.match(cookie, /httponly/i);
+      assert.match(cookie, /samesite=lax/i);
+      assert.doesNotMatch(cookie, /;\s*secure/i);
+    }
   });
 
   test('when delete-all is posted without or with a wrong token, then it is 403 and the entries stay', async () => {

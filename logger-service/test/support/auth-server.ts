@@ -5,8 +5,9 @@ export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'verysecret';
 
 /**
- * Stands in for authentication-service: `POST /authenticate` answers 202 with the user for the one
- * known account and 401 otherwise, with the suite's envelope, like the real service.
+ * Stands in for authentication-service where a test needs no PostgreSQL: `POST /authenticate` answers
+ * 202 with the user (an administrator, `admin: true`) for the one known account and 401 otherwise,
+ * with the suite's envelope, like the real service. admin-rights.test.ts runs the real service.
  */
 export async function startAuthServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -33,7 +34,7 @@ export async function startAuthServer(): Promise<{ url: string; close(): Promise
           JSON.stringify({
             error: false,
             message: `Logged in user ${ADMIN_EMAIL}`,
-            data: { id: 1, email: ADMIN_EMAIL },
+            data: { id: 1, email: ADMIN_EMAIL, admin: true },
           }),
         );
       }

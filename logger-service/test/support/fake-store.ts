@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LogEntry } from '@suite/proto';
 import { unavailable } from '@suite/toolbox';
+import type { SessionStore, StoredSession } from '../../src/admin/session-store.js';
 import type { ListQuery, LogIds, LogPage, LogStore, StoredLog } from '../../src/store/logs.js';
 
 /** An in-memory LogStore for unit tests; `down = true` makes every call fail like an unreachable MongoDB. */
@@ -67,5 +68,34 @@ export class FakeLogStore implements LogStore {
 
   async ping() {
     this.check();
+  }
+}
+
+/** Sessions in memory, for unit tests that run without MongoDB. */
+export class FakeSessionStore implements SessionStore {
+  readonly sessions = new Map<string, StoredSession>();
+
+  async init() {}
+
+  async create(session: StoredSession) {
+    this.sessions.set(session.id, { ...session });
+  }
+
+  async get(id: string) {
+    const session = this.sessions.get(id);
+    return session ? { ...session } : null;
+  }
+
+  async update(id: string, changes: { seenAt?: Date; expiresAt?: Date; flash?: string | null }) {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    if (changes.seenAt) session.seenAt = changes.seenAt;
+    if (changes.expiresAt) session.expiresAt = changes.expiresAt;
+    if (changes.flash === null) delete session.flash;
+    else if (changes.flash !== undefined) session.flash = changes.flash;
+  }
+
+  async delete(id: string) {
+    this.sessions.delete(id);
   }
 }

@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { buildLoggerService, type LoggerService } from '../../src/service.js';
 import type { LogStore } from '../../src/store/logs.js';
 import { startAuthServer } from './auth-server.js';
+import { FakeSessionStore } from './fake-store.js';
 import type { TestMongo } from './mongo.js';
 import { WebClient } from './web-client.js';
 
-export const SESSION_SECRET = 'test-session-secret-0123456789';
+/** Random per run: any value written in the repository is public, and the service refuses it. */
+export const SESSION_SECRET = randomBytes(32).toString('hex');
 
 export interface RunningService {
   service: LoggerService;
@@ -21,6 +24,8 @@ export interface RunningService {
 export interface StartOptions {
   /** Settings on top of the test defaults, as the environment would give them. */
   env?: Record<string, string>;
+  /** The clock sessions expire by. */
+  now?: () => Date;
 }
 
 /**
@@ -48,6 +53,8 @@ export async function startService(
     logger,
     host: '127.0.0.1',
     store: mongo ? undefined : (backend as LogStore),
+    sessions: mongo ? undefined : new FakeSessionStore(),
+    now: options.now,
     closeGraceMs: 1000,
   });
   const server = http.createServer(service.app);

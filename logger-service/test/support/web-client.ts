@@ -42,6 +42,11 @@ export class WebClient {
     return { status: response.status, body: await response.text(), headers: response.headers };
   }
 
+  /** The value of one cookie in the jar, as a copy of it could be taken. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   get(path: string) {
     return this.request(path);
   }
