@@ -1,46 +1,33 @@
-import type { LogGrpcClient, LogRpcClient } from '@suite/proto';
-import { createHttpApp, createMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
 import cors from 'cors';
 import type { Express } from 'express';
-import type { AuthClient } from './clients/auth.js';
-import type { LoggerHttpClient } from './clients/logger-http.js';
-import type { MailClient } from './clients/mail.js';
-import { createBestEffortEvents, type EventPublisher } from './events.js';
 import { peerErrorsToHttp } from './peer-errors.js';
-import { brokerHitHandler } from './routes/broker.js';
-import { handleHandler } from './routes/handle.js';
-import { logGrpcHandler } from './routes/log-grpc.js';
+import { brokerRoutes } from './routes/broker.js';
+import { type DependencyChecks, dependencyRoutes } from './routes/dependencies.js';
+import { type HandleDeps, handleRoutes } from './routes/handle.js';
+import { logGrpcRoutes } from './routes/log-grpc.js';
 
 export const SERVICE = 'broker-service';
 
-export interface BrokerDeps {
+export interface BrokerDeps extends HandleDeps {
   logger: Logger;
-  auth: AuthClient;
-  mail: MailClient;
-  loggerHttp: LoggerHttpClient;
-  loggerRpc: Pick<LogRpcClient, 'logInfo'>;
-  loggerGrpc: Pick<LogGrpcClient, 'writeLog'>;
-  events: EventPublisher;
+  metrics: HttpMetrics;
   /** Origins whose pages may call the broker; `*` allows any. */
   corsOrigins: readonly string[];
-  bodyLimit?: string | number;
+  /** The peers reported on `GET /health/dependencies`. */
+  dependencies: DependencyChecks;
+  /** Longest wait for one dependency check. */
+  dependencyTimeoutMs: number;
 }
 
+/** The broker's HTTP routes; everything it calls is built by `buildBroker` and handed in. */
 export function createApp(deps: BrokerDeps): Express {
-  const metrics = createMetrics(SERVICE);
-  const bestEffort = createBestEffortEvents(deps.events, metrics.registry, deps.logger);
-  const hit = brokerHitHandler(deps.events);
   return createHttpApp({
     service: SERVICE,
     logger: deps.logger,
-    metrics,
-    bodyLimit: deps.bodyLimit ?? '100kb',
-    readiness: {
-      rabbitmq: async () => {
-        if (!deps.events.isConnected()) throw new Error('not connected to RabbitMQ');
-      },
-      logger: () => deps.loggerHttp.ping(),
-    },
+    metrics: deps.metrics,
+    // Every route answers (at worst naming the failing peer) with any one peer down, so readiness needs none.
+    readiness: {},
     // Before the body parser, so a page can read the 400/413 it answers.
     beforeBody: (app) =>
       app.use(
@@ -53,10 +40,10 @@ export function createApp(deps: BrokerDeps): Express {
         }),
       ),
     routes: (app) => {
-      app.get('/', hit);
-      app.post('/', hit);
-      app.post('/handle', handleHandler({ ...deps, bestEffort }));
-      app.post('/log-grpc', logGrpcHandler(deps.loggerGrpc));
+      app.use(brokerRoutes(deps.events));
+      app.use(handleRoutes(deps));
+      app.use(logGrpcRoutes(deps.loggerGrpc));
+      app.use(dependencyRoutes(deps.dependencies, deps.dependencyTimeoutMs));
       app.use(peerErrorsToHttp);
     },
   });

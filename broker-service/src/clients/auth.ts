@@ -1,6 +1,6 @@
 import { AppError, type HttpClient, type HttpResponse, unauthorized } from '@suite/toolbox';
 import type { Credentials } from '../actions.js';
-import { downstreamMessage, isEnvelope, unexpectedAnswer } from './downstream.js';
+import { downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const AUTH_SERVICE = 'authentication-service';
 
@@ -17,6 +17,8 @@ export interface User {
 export interface AuthClient {
   /** Resolves with the user; rejects with an AppError whose status mirrors the service's answer. */
   authenticate(credentials: Credentials): Promise<User>;
+  /** Resolves when the authentication-service answers `/ping`. */
+  ping(): Promise<void>;
 }
 
 export function createAuthClient(http: HttpClient): AuthClient {
@@ -36,6 +38,7 @@ export function createAuthClient(http: HttpClient): AuthClient {
       }
       throw unexpectedAnswer(AUTH_SERVICE, response);
     },
+    ping: () => pingPeer(http, AUTH_SERVICE),
   };
 }
 

@@ -1,4 +1,11 @@
-import { type AppError, badGateway, badRequest, type Envelope, type HttpResponse } from '@suite/toolbox';
+import {
+  type AppError,
+  badGateway,
+  badRequest,
+  type Envelope,
+  type HttpClient,
+  type HttpResponse,
+} from '@suite/toolbox';
 
 /** The message of a downstream envelope, or a short description when the peer answered something else. */
 export function downstreamMessage(response: HttpResponse<unknown>): string {
@@ -23,4 +30,10 @@ export function isEnvelope(value: unknown): value is Envelope {
 export function unexpectedAnswer(service: string, response: HttpResponse<unknown>): AppError {
   if (response.status === 400) return badRequest(downstreamMessage(response));
   return badGateway(service, `answered ${response.status}: ${downstreamMessage(response)}`);
+}
+
+/** Resolves when the peer's `GET /ping` answers 200; for the dependency-health route. */
+export async function pingPeer(http: HttpClient, service: string): Promise<void> {
+  const response = await http.get<unknown>('/ping');
+  if (response.status !== 200) throw badGateway(service, `answered ${response.status} to /ping`);
 }

@@ -1,13 +1,13 @@
 import type { LogEntry } from '@suite/proto';
-import { badGateway, type HttpClient } from '@suite/toolbox';
-import { isEnvelope, unexpectedAnswer } from './downstream.js';
+import type { HttpClient } from '@suite/toolbox';
+import { isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const LOGGER_SERVICE = 'logger-service';
 
 export interface LoggerHttpClient {
   /** Resolves with the logger's message ("logged"). */
   log(entry: LogEntry): Promise<string>;
-  /** Cheap liveness probe of the logger, for /readyz. */
+  /** Resolves when the logger answers `/ping`. */
   ping(): Promise<void>;
 }
 
@@ -20,9 +20,6 @@ export function createLoggerHttpClient(http: HttpClient): LoggerHttpClient {
       }
       throw unexpectedAnswer(LOGGER_SERVICE, response);
     },
-    async ping() {
-      const response = await http.get<unknown>('/ping');
-      if (response.status !== 200) throw badGateway(LOGGER_SERVICE, `answered ${response.status} to /ping`);
-    },
+    ping: () => pingPeer(http, LOGGER_SERVICE),
   };
 }

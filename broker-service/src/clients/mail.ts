@@ -1,12 +1,14 @@
 import type { HttpClient } from '@suite/toolbox';
 import type { MailMessage } from '../actions.js';
-import { isEnvelope, unexpectedAnswer } from './downstream.js';
+import { isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const MAIL_SERVICE = 'mail-service';
 
 export interface MailClient {
   /** Resolves once the mail-service handed the message to SMTP. */
   send(mail: MailMessage): Promise<void>;
+  /** Resolves when the mail-service answers `/ping`. */
+  ping(): Promise<void>;
 }
 
 export function createMailClient(http: HttpClient): MailClient {
@@ -17,5 +19,6 @@ export function createMailClient(http: HttpClient): MailClient {
       // The mail-service's own 502 (SMTP down) becomes ours, naming it, through unexpectedAnswer.
       throw unexpectedAnswer(MAIL_SERVICE, response);
     },
+    ping: () => pingPeer(http, MAIL_SERVICE),
   };
 }

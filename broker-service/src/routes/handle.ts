@@ -1,23 +1,30 @@
-import type { LogEntry } from '@suite/proto';
+import type { LogEntry, LogGrpcClient, LogRpcClient } from '@suite/proto';
 import { isAppError, readJsonBody, sendOk } from '@suite/toolbox';
-import type { RequestHandler, Response } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
-import type { BrokerDeps } from '../app.js';
-import type { BestEffortEvents } from '../events.js';
+import type { AuditTrail } from '../audit.js';
+import type { AuthClient } from '../clients/auth.js';
+import type { LoggerHttpClient } from '../clients/logger-http.js';
+import type { MailClient } from '../clients/mail.js';
+import type { EventPublisher } from '../events.js';
 
-export type HandleDeps = Pick<
-  BrokerDeps,
-  'auth' | 'mail' | 'loggerHttp' | 'loggerRpc' | 'loggerGrpc' | 'events'
-> & {
-  bestEffort: BestEffortEvents;
-};
+export interface HandleDeps {
+  auth: AuthClient;
+  mail: MailClient;
+  loggerHttp: LoggerHttpClient;
+  loggerRpc: Pick<LogRpcClient, 'logInfo'>;
+  loggerGrpc: Pick<LogGrpcClient, 'writeLog'>;
+  events: EventPublisher;
+  audit: Pick<AuditTrail, 'authentication'>;
+}
 
 const anyObject = z.object({}).passthrough();
 
 /** `POST /handle`: one entry point, dispatched on `action` to the service that does the work. */
-export function handleHandler(deps: HandleDeps): RequestHandler {
-  return async (req, res) => {
+export function handleRoutes(deps: HandleDeps): Router {
+  const router = Router();
+  router.post('/handle', async (req, res) => {
     const action = parseAction(readJsonBody(req, anyObject));
     switch (action.action) {
       case 'auth':
@@ -27,7 +34,8 @@ export function handleHandler(deps: HandleDeps): RequestHandler {
       case 'mail':
         return sendMail(deps, action.mail, res);
     }
-  };
+  });
+  return router;
 }
 
 async function authenticate(deps: HandleDeps, credentials: Credentials, res: Response): Promise<void> {
@@ -35,12 +43,12 @@ async function authenticate(deps: HandleDeps, credentials: Credentials, res: Res
   const email = credentials.email;
   try {
     const user = await deps.auth.authenticate(credentials);
-    await deps.bestEffort.authentication({ email, success: true, status: 202 }, requestId);
+    deps.audit.authentication({ email, success: true, status: 202 }, requestId);
     sendOk(res, 'Authenticated!', user);
   } catch (err) {
     const status = isAppError(err) ? err.status : 500;
     const reason = err instanceof Error ? err.message : String(err);
-    await deps.bestEffort.authentication({ email, success: false, status, reason }, requestId);
+    deps.audit.authentication({ email, success: false, status, reason }, requestId);
     throw err;
   }
 }

@@ -1,13 +1,15 @@
 import type { LogGrpcClient } from '@suite/proto';
 import { readJsonBody, sendOk } from '@suite/toolbox';
-import type { RequestHandler } from 'express';
+import { Router } from 'express';
 import { logGrpcSchema } from '../actions.js';
 
 /** `POST /log-grpc`: the original suite's dedicated gRPC route, kept for its clients. */
-export function logGrpcHandler(grpc: Pick<LogGrpcClient, 'writeLog'>): RequestHandler {
-  return async (req, res) => {
+export function logGrpcRoutes(grpc: Pick<LogGrpcClient, 'writeLog'>): Router {
+  const router = Router();
+  router.post('/log-grpc', async (req, res) => {
     const { log } = readJsonBody(req, logGrpcSchema);
     const result = await grpc.writeLog(log, { requestId: res.locals.requestId });
     sendOk(res, 'logged via gRPC', { result });
-  };
+  });
+  return router;
 }

@@ -163,13 +163,20 @@ describe('broker against its real peers', () => {
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
 
-  test('when /readyz is asked with every peer up, then it is 200 with rabbitmq and logger ok', async () => {
-    const res = await fetch(`${broker}/readyz`);
-    assert.equal(res.status, 200);
-    assert.deepEqual((await res.json()).data, { rabbitmq: 'ok', logger: 'ok' });
+  test('when every peer is up, then /readyz is 200 and /health/dependencies reports each peer ok', async () => {
+    const ready = await fetch(`${broker}/readyz`);
+    assert.equal(ready.status, 200);
+    const health = await fetch(`${broker}/health/dependencies`);
+    assert.equal(health.status, 200);
+    assert.deepEqual((await health.json()).data, {
+      rabbitmq: 'ok',
+      'authentication-service': 'ok',
+      'mail-service': 'ok',
+      'logger-service': 'ok',
+    });
   });
 
-  test('when the logger is stopped, then logging answers 502 naming it and /readyz is 503; it recovers on restart', async () => {
+  test('when the logger is stopped, then logging answers 502 naming it, the broker stays ready and reports the logger down; it recovers on restart', async () => {
     await env.suite.stopService('logger-service');
     try {
       const { status, body } = await post('/handle', { action: 'log', log: { name: 'event', data: 'down' } });
@@ -183,7 +190,18 @@ describe('broker against its real peers', () => {
       });
       assert.equal(http.status, 502);
       assert.equal(http.body.message, 'logger-service is unreachable');
-      assert.equal((await fetch(`${broker}/readyz`)).status, 503);
+      // Auth and mail do not need the logger, so neither does the broker's readiness.
+      assert.equal((await fetch(`${broker}/readyz`)).status, 200);
+      const login = await post('/handle', {
+        action: 'auth',
+        auth: { email: 'admin@example.com', password: 'verysecret' },
+      });
+      assert.equal(login.status, 202);
+      const health = await fetch(`${broker}/health/dependencies`);
+      assert.equal(health.status, 503);
+      const report = (await health.json()).data;
+      assert.equal(report['logger-service'], 'down');
+      assert.equal(report['authentication-service'], 'ok');
     } finally {
       await env.suite.startService('logger-service');
     }

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { LogEntry } from '@suite/proto';
-import { closeHttpServer, createLogger, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
-import { type BrokerDeps, createApp } from '../../src/app.js';
+import { closeHttpServer, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
+import { pino } from 'pino';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
+import { readConfig } from '../../src/config.js';
 import type { EventPublisher } from '../../src/events.js';
+import { type BrokerOverrides, buildBroker } from '../../src/service.js';
 
 export interface Call {
   path: string;
@@ -58,20 +60,28 @@ export interface RpcCall {
   ids: { requestId?: string; eventId?: string } | undefined;
 }
 
-/** A broker app on an ephemeral port with every peer faked; override any dependency per test. */
-export async function startBroker(overrides: Partial<BrokerDeps> = {}) {
-  const auth = scriptedHttp(async () => ({
-    status: 202,
-    data: {
-      error: false,
-      message: 'Logged in',
-      data: { id: 1, email: 'admin@example.com', first_name: 'Admin' },
-    },
-  }));
-  const mail = scriptedHttp(async (_path, body) => ({
-    status: 202,
-    data: { error: false, message: `sent to ${(body as { to: string }).to}` },
-  }));
+/**
+ * The broker as `buildBroker` wires it, on an ephemeral port, with every peer faked unless the test
+ * overrides it; `env` is read as the broker's environment would be.
+ */
+export async function startBroker(overrides: BrokerOverrides = {}, env: Record<string, string> = {}) {
+  const auth = scriptedHttp(async (path) =>
+    path === '/ping'
+      ? { status: 200, data: { error: false, message: 'pong' } }
+      : {
+          status: 202,
+          data: {
+            error: false,
+            message: 'Logged in',
+            data: { id: 1, email: 'admin@example.com', first_name: 'Admin' },
+          },
+        },
+  );
+  const mail = scriptedHttp(async (path, body) =>
+    path === '/ping'
+      ? { status: 200, data: { error: false, message: 'pong' } }
+      : { status: 202, data: { error: false, message: `sent to ${(body as { to: string }).to}` } },
+  );
   const loggerHttp = scriptedHttp(async (path) =>
     path === '/ping'
       ? { status: 200, data: { error: false, message: 'pong' } }
@@ -80,8 +90,8 @@ export async function startBroker(overrides: Partial<BrokerDeps> = {}) {
   const rpcCalls: RpcCall[] = [];
   const grpcCalls: RpcCall[] = [];
   const bus = fakeEvents();
-  const deps: BrokerDeps = {
-    logger: createLogger('broker-service', 'silent'),
+  const config = readConfig({ LOG_LEVEL: 'silent', CORS_ORIGINS: 'http://front.example', ...env });
+  const broker = buildBroker(config, {
     auth: createAuthClient(auth.client),
     mail: createMailClient(mail.client),
     loggerHttp: createLoggerHttpClient(loggerHttp.client),
@@ -98,10 +108,9 @@ export async function startBroker(overrides: Partial<BrokerDeps> = {}) {
       },
     },
     events: bus.events,
-    corsOrigins: ['http://front.example'],
     ...overrides,
-  };
-  const server = http.createServer(createApp(deps));
+  });
+  const server = http.createServer(broker.app);
   const port = await listen(server, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -121,7 +130,11 @@ export async function startBroker(overrides: Partial<BrokerDeps> = {}) {
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    close: () => closeHttpServer(server, 100),
+    /** Stops taking requests, then closes the broker as shutdown does (the audit queue drained). */
+    close: async () => {
+      await closeHttpServer(server, 100);
+      await broker.close();
+    },
   };
 }
 export type TestBroker = Awaited<ReturnType<typeof startBroker>>;
@@ -181,4 +194,35 @@ export async function runBounded<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
   return results;
+}
+
+/** A logger that keeps every line it writes, so a test can read what the broker logged. */
+export function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, lines };
+}
+
+/** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A metric sample's value from the Prometheus text, e.g. `sample(text, 'x_total', 'reason="overflow"')`. */
+export function sample(metrics: string, name: string, labels = ''): number | undefined {
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([^{\s]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (match?.[1] === name && (match[2] ?? '').includes(labels)) return Number(match[3]);
+  }
+  return undefined;
 }

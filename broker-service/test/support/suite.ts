@@ -30,6 +30,8 @@ export async function startBrokerSuite(brokerEnv: Record<string, string> = {}): 
     },
   });
   const logs = await openLogReader(suite.mongoUrl);
+  // Readiness no longer waits for RabbitMQ, so wait here until the broker's first connection is up.
+  await waitForDependency(suite.urls.broker, 'rabbitmq');
   return {
     suite,
     logs,
@@ -42,4 +44,19 @@ export async function startBrokerSuite(brokerEnv: Record<string, string> = {}): 
 
 export function uniqueTag(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Polls the broker's dependency report until `name` is ok. */
+export async function waitForDependency(brokerUrl: string, name: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await fetch(`${brokerUrl}/health/dependencies`).then(
+      async (res) => (await res.json()).data as Record<string, string>,
+      () => undefined,
+    );
+    if (report?.[name] === 'ok') return;
+    if (Date.now() > deadline)
+      throw new Error(`${name} not ok after ${timeoutMs} ms: ${JSON.stringify(report)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

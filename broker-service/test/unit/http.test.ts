@@ -44,14 +44,25 @@ describe('broker HTTP surface', () => {
     }
   });
 
-  test('when RabbitMQ and the logger answer, then /readyz is 200; when RabbitMQ is down, 503 naming it', async () => {
-    const ready = await fetch(`${broker.url}/readyz`);
-    assert.equal(ready.status, 200);
+  test('when RabbitMQ is down, then /readyz stays 200 and /health/dependencies is 503 naming it', async () => {
+    const healthy = await fetch(`${broker.url}/health/dependencies`);
+    assert.equal(healthy.status, 200);
+    assert.deepEqual((await healthy.json()).data, {
+      rabbitmq: 'ok',
+      'authentication-service': 'ok',
+      'mail-service': 'ok',
+      'logger-service': 'ok',
+    });
     broker.bus.connected = false;
     try {
-      const down = await fetch(`${broker.url}/readyz`);
+      const ready = await fetch(`${broker.url}/readyz`);
+      assert.equal(ready.status, 200);
+      const down = await fetch(`${broker.url}/health/dependencies`);
       assert.equal(down.status, 503);
-      assert.deepEqual((await down.json()).data, { rabbitmq: 'not connected to RabbitMQ', logger: 'ok' });
+      const body = await down.json();
+      assert.equal(body.error, true);
+      assert.equal(body.data.rabbitmq, 'down');
+      assert.equal(body.data['logger-service'], 'ok');
     } finally {
       broker.bus.connected = true;
     }
