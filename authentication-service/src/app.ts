@@ -1,4 +1,4 @@
-import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger, type TrustedProxies } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/throttle.js';
@@ -14,24 +14,23 @@ export interface AppDeps {
   users: UserStore;
   passwords: PasswordHasher;
   throttle: LoginThrottle;
-  /** express "trust proxy" value: which peers may state the client address in X-Forwarded-For. */
-  trustProxy: boolean | string;
+  /** The peers whose X-Forwarded-For names the client (the broker). */
+  trustedProxies: TrustedProxies;
 }
 
 /** The HTTP routes; the wiring that builds their dependencies is buildAuthService. */
 export function createApp(deps: AppDeps): Express {
   const authenticate = createAuthenticator(deps);
-  const app = createHttpApp({
+  return createHttpApp({
     service: 'authentication-service',
     logger: deps.logger,
     metrics: deps.metrics,
     // Credentials are tiny; anything bigger is not a login.
     bodyLimit: '10kb',
+    trustedProxies: deps.trustedProxies,
     readiness: { db: () => deps.db.ping() },
     routes: (app) => {
       app.use(authenticateRoutes(authenticate));
     },
   });
-  app.set('trust proxy', deps.trustProxy);
-  return app;
 }

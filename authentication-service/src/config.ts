@@ -14,14 +14,13 @@ export const configSchema = z.object({
   DB_POOL_MAX: env.positiveInt(10),
   DB_CONNECT_TIMEOUT_MS: env.positiveInt(3000),
   RATE_LIMIT_WINDOW_SECONDS: env.positiveInt(900),
-  RATE_LIMIT_EMAIL_FAILURES: env.positiveInt(10),
-  RATE_LIMIT_IP_FAILURES: env.positiveInt(50),
-  // Requests arrive through the broker, so the client address is read from X-Forwarded-For when the
-  // direct peer is one of these (express "trust proxy" syntax); "false" uses the socket address only.
-  TRUST_PROXY: z
-    .string()
-    .default('loopback, linklocal, uniquelocal')
-    .transform((v) => (['false', 'none', ''].includes(v.trim().toLowerCase()) ? false : v)),
+  // The login policy; README "Login limits".
+  RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES: env.positiveInt(10),
+  RATE_LIMIT_ADDRESS_FAILURES: env.positiveInt(50),
+  RATE_LIMIT_ACCOUNT_FAILURES: env.positiveInt(100),
+  // Requests arrive through the broker, which sends the one client address it resolved as
+  // X-Forwarded-For; that header is believed only from these peers (the native broker on loopback).
+  TRUSTED_PROXIES: env.trustedProxies('127.0.0.1,::1'),
 });
 export type Config = z.infer<typeof configSchema>;
 

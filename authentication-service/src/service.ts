@@ -59,8 +59,9 @@ export async function buildAuthService(
     );
     const throttle = createLoginThrottle({
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      failuresPerEmail: config.RATE_LIMIT_EMAIL_FAILURES,
-      failuresPerIp: config.RATE_LIMIT_IP_FAILURES,
+      failuresPerAccountAndAddress: config.RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES,
+      failuresPerAddress: config.RATE_LIMIT_ADDRESS_FAILURES,
+      accountFailuresBeforeDelay: config.RATE_LIMIT_ACCOUNT_FAILURES,
     });
     const app = createApp({
       logger,
@@ -69,7 +70,7 @@ export async function buildAuthService(
       users,
       passwords,
       throttle,
-      trustProxy: config.TRUST_PROXY,
+      trustedProxies: config.TRUSTED_PROXIES,
     });
     return { app, logger, db, close: () => db.close() };
   } catch (err) {

@@ -7,7 +7,8 @@ export function authenticateRoutes(authenticate: Authenticate): Router {
   const router = Router();
   router.post('/authenticate', async (req, res) => {
     const credentials = readJsonBody(req, credentialsSchema);
-    const user = await authenticate(credentials, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    // Resolved by the toolbox from the peer and, only from a trusted proxy, X-Forwarded-For.
+    const user = await authenticate(credentials, res.locals.clientAddress as string);
     sendOk(res, `Logged in user ${user.email}`, user);
   });
   return router;

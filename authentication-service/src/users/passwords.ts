@@ -7,9 +7,18 @@ export interface PasswordHasher {
   verify(password: string, hash: string): Promise<boolean>;
   /** Costs as much as verifying a real user, so an unknown email answers as slowly as a wrong password. */
   verifyAgainstNobody(password: string): Promise<false>;
+  /**
+   * True when a stored hash differs from what `hash` makes now (another cost or variant): checking it
+   * takes another time than the dummy comparison, which would tell that the account exists.
+   */
+  needsRehash(hash: string): boolean;
 }
 
+/** The variant the bcrypt package writes. */
+const VARIANT = '2b';
+
 export async function createPasswordHasher(cost: number): Promise<PasswordHasher> {
+  // Made by hash() itself, so it has the configured cost and variant.
   const dummyHash = await bcrypt.hash(randomBytes(16).toString('hex'), cost);
   const verify = async (password: string, hash: string) => {
     try {
@@ -26,6 +35,10 @@ export async function createPasswordHasher(cost: number): Promise<PasswordHasher
     verifyAgainstNobody: async (password) => {
       await verify(password, dummyHash);
       return false;
+    },
+    needsRehash(hash) {
+      const match = /^\$(2[abxy])\$(\d\d)\$/.exec(hash);
+      return !match || match[1] !== VARIANT || Number(match[2]) !== cost;
     },
   };
 }

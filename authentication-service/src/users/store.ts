@@ -33,6 +33,8 @@ export interface UserStore {
   /** Undefined when a user with that email (in any letter case) already exists. */
   insert(user: NewUser): Promise<PublicUser | undefined>;
   setPasswordHash(email: string, passwordHash: string): Promise<boolean>;
+  /** Replaces the hash only while it is still `current`, so a password changed meanwhile is kept. */
+  replacePasswordHash(id: number, current: string, next: string): Promise<boolean>;
   /** False when no user has that email. */
   setAdmin(email: string, admin: boolean): Promise<boolean>;
   hasAdmin(): Promise<boolean>;
@@ -81,6 +83,14 @@ export function createUserStore(db: Database): UserStore {
       const rows = await db.query(
         'UPDATE users SET password = $2, updated_at = now() WHERE lower(email) = $1 RETURNING id',
         [normaliseEmail(email), passwordHash],
+      );
+      return rows.length > 0;
+    },
+    async replacePasswordHash(id, current, next) {
+      // updated_at stays: the password did not change, only how it is stored.
+      const rows = await db.query(
+        'UPDATE users SET password = $3 WHERE id = $1 AND password = $2 RETURNING id',
+        [id, current, next],
       );
       return rows.length > 0;
     },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AppError, unavailable } from '@suite/toolbox';
+import { AppError, createLogger, unavailable } from '@suite/toolbox';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
 import { createLoginThrottle } from '../../src/auth/throttle.js';
 import type { PasswordHasher } from '../../src/users/passwords.js';
@@ -27,6 +27,7 @@ function fakes(users: StoredUser[] = [alice], failing?: Error) {
     },
     insert: async () => undefined,
     setPasswordHash: async () => false,
+    replacePasswordHash: async () => false,
     setAdmin: async () => false,
     hasAdmin: async () => false,
     list: async () => users,
@@ -41,9 +42,16 @@ function fakes(users: StoredUser[] = [alice], failing?: Error) {
       calls.push('dummy');
       return false;
     },
+    needsRehash: () => false,
   };
-  const throttle = createLoginThrottle({ windowSeconds: 60, failuresPerEmail: 2, failuresPerIp: 100 });
+  const throttle = createLoginThrottle({
+    windowSeconds: 60,
+    failuresPerAccountAndAddress: 2,
+    failuresPerAddress: 100,
+    accountFailuresBeforeDelay: 100,
+  });
   const authenticate = createAuthenticator({
+    logger: createLogger('authenticator-test', 'silent'),
     users: store,
     passwords,
     throttle,
@@ -76,7 +84,7 @@ describe('authenticator', () => {
     assert.deepEqual(calls, ['verify']);
   });
 
-  test('when failures reach the limit, then the next attempt is refused before any comparison', async () => {
+  test('when failures from one address reach the limit, then its next attempt is refused before any comparison', async () => {
     const { authenticate, calls } = fakes();
     for (let i = 0; i < 2; i++) {
       await assert.rejects(authenticate({ email: 'alice@example.com', password: 'no' }, '1.1.1.1'), {
@@ -84,7 +92,7 @@ describe('authenticator', () => {
       });
     }
     await assert.rejects(
-      authenticate({ email: 'alice@example.com', password: 'right' }, '2.2.2.2'),
+      authenticate({ email: 'alice@example.com', password: 'right' }, '1.1.1.1'),
       (err) => err instanceof AppError && err.status === 429 && Number(err.headers['Retry-After']) > 0,
     );
     assert.equal(calls.length, 2);

@@ -45,4 +45,12 @@ describe('password hasher', () => {
     assert.equal(password, 'some-guess');
     assert.match(hash, /^\$2b\$05\$.{53}$/, 'the dummy hash must cost as much as a real one');
   });
+
+  test('when a stored hash has another cost or variant than the configured one, then it needs a re-hash', async () => {
+    const hasher = await createPasswordHasher(10);
+    assert.equal(hasher.needsRehash(await hasher.hash('x')), false);
+    for (const hash of [GO_SEED_HASH, ...LIBXCRYPT_HASHES, 'plain-text-password']) {
+      assert.equal(hasher.needsRehash(hash), true, hash);
+    }
+  });
 });
