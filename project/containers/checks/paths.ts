@@ -1,0 +1,117 @@
+import { openLogReader } from '@suite/launcher';
+import { type Check, waitFor } from './report.js';
+import { expectStatus, postJson, type Stack } from './stack.js';
+
+const ADMIN = { email: 'admin@example.com', password: 'verysecret' };
+
+interface MailHogMessages {
+  items: { Content: { Headers: Record<string, string[]>; Body: string } }[];
+}
+
+/** Every path through the published ports, each side effect looked up where it lands (MongoDB, the mail catcher). */
+export async function pathChecks(stack: Stack): Promise<{ checks: Check[]; close(): Promise<void> }> {
+  const logs = await openLogReader(stack.mongoUrl);
+  const stored = async (filter: Record<string, unknown>) => {
+    await logs.waitFor(filter, 1, 15_000);
+  };
+
+  const logVia = (via: string): Check => ({
+    name: `log via ${via} is stored in the mongo container`,
+    async run() {
+      const entry = { name: `containers-${via}`, data: `through ${via} ${stack.runId}` };
+      const answer = await postJson(`${stack.broker}/handle`, { action: 'log', log: entry, via });
+      expectStatus(answer, 202);
+      await stored({ name: entry.name, data: entry.data });
+    },
+  });
+
+  const checks: Check[] = [
+    {
+      name: 'POST / on the broker publishes broker_hit, stored in the mongo container',
+      async run() {
+        const answer = await postJson(`${stack.broker}/`);
+        expectStatus(answer, 202);
+        await stored({ name: 'broker_hit', request_id: answer.requestId });
+      },
+    },
+    {
+      name: 'auth with the right password is accepted',
+      async run() {
+        const answer = await postJson(`${stack.broker}/handle`, { action: 'auth', auth: ADMIN });
+        expectStatus(answer, 202);
+        if (answer.body.data?.email !== ADMIN.email)
+          throw new Error(`unexpected user ${JSON.stringify(answer.body.data)}`);
+      },
+    },
+    {
+      name: 'auth with a wrong password is refused with 401',
+      async run() {
+        const auth = { email: ADMIN.email, password: `wrong-${stack.runId}` };
+        expectStatus(await postJson(`${stack.broker}/handle`, { action: 'auth', auth }), 401);
+      },
+    },
+    logVia('rpc'),
+    logVia('grpc'),
+    logVia('http'),
+    logVia('rabbitmq'),
+    {
+      name: 'POST /log-grpc is stored in the mongo container',
+      async run() {
+        const entry = { name: 'containers-log-grpc', data: `log-grpc ${stack.runId}` };
+        expectStatus(await postJson(`${stack.broker}/log-grpc`, { log: entry }), 202);
+        await stored({ name: entry.name, data: entry.data });
+      },
+    },
+    {
+      name: 'mail reaches the catcher container',
+      async run() {
+        const subject = `containers ${stack.runId}`;
+        const mail = {
+          from: 'me@example.com',
+          to: 'you@example.com',
+          subject,
+          message: 'Hello from the stack',
+        };
+        expectStatus(await postJson(`${stack.broker}/handle`, { action: 'mail', mail }), 202);
+        await waitFor(`mail "${subject}" in the catcher`, async () => {
+          const response = await fetch(`${stack.mailViewer}/api/v2/messages?start=0&limit=50`);
+          const { items } = (await response.json()) as MailHogMessages;
+          return items.find((m) => m.Content.Headers.Subject?.[0] === subject) ? true : undefined;
+        });
+      },
+    },
+    {
+      name: 'the logger admin UI signs the admin in and shows the dashboard',
+      run: () => adminLogin(stack.logger),
+    },
+  ];
+  return { checks, close: () => logs.close() };
+}
+
+/** The admin UI's form login as a browser does it: page, CSRF token and cookies, post, dashboard. */
+async function adminLogin(logger: string) {
+  const page = await fetch(`${logger}/login`);
+  if (page.status !== 200) throw new Error(`GET /login answered ${page.status}`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error('the login page has no CSRF token');
+  let cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  const login = await fetch(`${logger}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+    body: new URLSearchParams({ _csrf: csrf, ...ADMIN }).toString(),
+  });
+  const location = login.headers.get('location') ?? '';
+  if (login.status !== 303 || !location.startsWith('/admin')) {
+    throw new Error(`POST /login answered ${login.status} to ${location || 'nowhere'}`);
+  }
+  const fresh = login.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  const names = new Set(fresh.map((c) => c.split('=')[0]));
+  cookies = [...cookies.filter((c) => !names.has(c.split('=')[0])), ...fresh];
+  const dashboard = await fetch(`${logger}/admin/dashboard`, {
+    headers: { cookie: cookies.join('; ') },
+    redirect: 'manual',
+  });
+  if (dashboard.status !== 200)
+    throw new Error(`the dashboard answered ${dashboard.status} after signing in`);
+}
