@@ -1,7 +1,8 @@
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
-import { NO_CONTROL_CHARACTERS } from './validation.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export const configSchema = z.object({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Mailbox } from '@suite/proto/requests';
 import { encodeWords, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
-import type { Mailbox } from './validation.js';
 
 /** One message as SMTP carries it: the envelope and the whole MIME source. */
 export interface ComposedMail {

@@ -1,10 +1,10 @@
+import { mailRequestSchema, parseMailbox } from '@suite/proto/requests';
 import { accepted, readJsonBody } from '@suite/toolbox';
 import { Router } from 'express';
 import type { Mailer } from '../clients/smtp.js';
 import type { ComposeMail } from '../mime.js';
 import type { CheckRecipient } from '../policy.js';
 import type { RenderMail } from '../render.js';
-import { sendRequestSchema } from '../validation.js';
 
 export interface SendRouteDeps {
   mailer: Mailer;
@@ -22,10 +22,10 @@ export function sendRoutes({ mailer, render, compose, checkRecipient }: SendRout
   router.post(
     '/send',
     accepted(async (req) => {
-      const { from, to, subject, message } = readJsonBody(req, sendRequestSchema);
+      const { from, to, subject, message } = readJsonBody(req, mailRequestSchema);
       checkRecipient(to);
       const { html, text } = render({ subject, message, to });
-      await mailer.send(compose({ to, replyTo: from?.address, subject, text, html }));
+      await mailer.send(compose({ to, replyTo: from && parseMailbox(from)?.address, subject, text, html }));
       return { message: `sent to ${to}` };
     }),
   );
