@@ -7,7 +7,6 @@ import { repoPath } from '../support/files.js';
 import { deployed, targets } from '../support/targets.js';
 
 interface ZodField {
-  isOptional(): boolean;
   safeParse(input: unknown): { success: boolean; data?: unknown };
 }
 interface ConfigSchema {
@@ -46,7 +45,7 @@ const LOOPBACK = /\blocalhost\b|\b127\.\d+\.\d+\.\d+\b|\[?::1\]?(?![\d:])/;
 function requiredInDeployment(schema: ConfigSchema): string[] {
   return Object.entries(schema.shape)
     .filter(([, field]) => {
-      if (field.isOptional()) return false;
+      // Not isOptional(): zod counts a field with a default as optional, which made every field so.
       const fallback = field.safeParse(undefined);
       return !fallback.success || LOOPBACK.test(JSON.stringify(fallback.data ?? ''));
     })
