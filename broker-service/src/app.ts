@@ -1,4 +1,4 @@
-import { createHttpApp, type HttpMetrics, type Logger } from '@suite/toolbox';
+import { createHttpApp, type HttpMetrics, type Logger, type TrustedProxies } from '@suite/toolbox';
 import cors from 'cors';
 import type { Express } from 'express';
 import { peerErrorsToHttp } from './peer-errors.js';
@@ -12,6 +12,8 @@ export const SERVICE = 'broker-service';
 export interface BrokerDeps extends HandleDeps {
   logger: Logger;
   metrics: HttpMetrics;
+  /** Proxies whose X-Forwarded-For names the client (for the mail limit and what the peers are told). */
+  trustedProxies: TrustedProxies;
   /** Origins whose pages may call the broker; `*` allows any. */
   corsOrigins: readonly string[];
   /** The peers reported on `GET /health/dependencies`. */
@@ -26,6 +28,7 @@ export function createApp(deps: BrokerDeps): Express {
     service: SERVICE,
     logger: deps.logger,
     metrics: deps.metrics,
+    trustedProxies: deps.trustedProxies,
     // Every route answers (at worst naming the failing peer) with any one peer down, so readiness needs none.
     readiness: {},
     // Before the body parser, so a page can read the 400/413 it answers.

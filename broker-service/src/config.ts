@@ -12,6 +12,10 @@ export const configSchema = z.object({
   LOGGER_GRPC_ADDR: env.hostPort('127.0.0.1:50001'),
   RABBIT_URL: env.url('amqp://guest:guest@127.0.0.1:5672'),
   CORS_ORIGINS: env.list('http://localhost:8081,http://127.0.0.1:8081'),
+  // The proxies in front of the broker whose X-Forwarded-For is believed; none by default.
+  TRUSTED_PROXIES: env.trustedProxies(''),
+  // Mails per minute per client address.
+  MAIL_RATE_LIMIT: env.positiveInt(30),
   DOWNSTREAM_TIMEOUT_MS: env.positiveInt(5000),
   // Mail may take a retry inside the mail-service, so it gets longer than the other peers.
   MAIL_TIMEOUT_MS: env.positiveInt(15_000),

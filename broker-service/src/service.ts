@@ -14,6 +14,7 @@ import { createLoggerHttpClient, LOGGER_SERVICE, type LoggerHttpClient } from '.
 import { createMailClient, MAIL_SERVICE, type MailClient } from './clients/mail.js';
 import type { Config } from './config.js';
 import type { EventPublisher } from './events.js';
+import { createMailLimit } from './mail-limit.js';
 
 /** What a test may put in place of a real peer client; the caller closes what it hands in. */
 export interface BrokerOverrides {
@@ -102,6 +103,8 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
     loggerGrpc,
     events,
     audit,
+    mailLimit: createMailLimit(config.MAIL_RATE_LIMIT, metrics.registry),
+    trustedProxies: config.TRUSTED_PROXIES,
     corsOrigins: config.CORS_ORIGINS,
     dependencies: {
       rabbitmq: async () => {

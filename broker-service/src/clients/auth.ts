@@ -1,6 +1,6 @@
 import { AppError, type HttpClient, type HttpResponse, unauthorized } from '@suite/toolbox';
 import type { Credentials } from '../actions.js';
-import { downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
+import { callPeer, downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const AUTH_SERVICE = 'authentication-service';
 
@@ -15,7 +15,7 @@ export interface User {
 }
 
 export interface AuthClient {
-  /** Resolves with the user; rejects with an AppError whose status mirrors the service's answer. */
+  /** Resolves with the user; rejects with an AppError (401, 429 with Retry-After, 400) or a PeerError. */
   authenticate(credentials: Credentials): Promise<User>;
   /** Resolves when the authentication-service answers `/ping`. */
   ping(): Promise<void>;
@@ -24,7 +24,7 @@ export interface AuthClient {
 export function createAuthClient(http: HttpClient): AuthClient {
   return {
     async authenticate(credentials) {
-      const response = await http.post<unknown>('/authenticate', credentials);
+      const response = await callPeer(AUTH_SERVICE, () => http.post<unknown>('/authenticate', credentials));
       if (response.status === 202 && isEnvelope(response.data) && !response.data.error) {
         return response.data.data as User;
       }

@@ -1,4 +1,4 @@
-import type { LogEntry, LogGrpcClient, LogRpcClient } from '@suite/proto';
+import { isPeerError, type LogEntry, type LogGrpcClient, type LogRpcClient } from '@suite/proto';
 import { isAppError, readJsonBody, sendOk } from '@suite/toolbox';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
@@ -8,6 +8,8 @@ import type { AuthClient } from '../clients/auth.js';
 import type { LoggerHttpClient } from '../clients/logger-http.js';
 import type { MailClient } from '../clients/mail.js';
 import type { EventPublisher } from '../events.js';
+import type { MailLimit } from '../mail-limit.js';
+import { httpErrorFromPeer } from '../peer-errors.js';
 
 export interface HandleDeps {
   auth: AuthClient;
@@ -17,6 +19,7 @@ export interface HandleDeps {
   loggerGrpc: Pick<LogGrpcClient, 'writeLog'>;
   events: EventPublisher;
   audit: Pick<AuditTrail, 'authentication'>;
+  mailLimit: MailLimit;
 }
 
 const anyObject = z.object({}).passthrough();
@@ -46,8 +49,10 @@ async function authenticate(deps: HandleDeps, credentials: Credentials, res: Res
     deps.audit.authentication({ email, success: true, status: 202 }, requestId);
     sendOk(res, 'Authenticated!', user);
   } catch (err) {
-    const status = isAppError(err) ? err.status : 500;
-    const reason = err instanceof Error ? err.message : String(err);
+    // Recorded as the caller was answered: status and public message, never a peer's address.
+    const answered = isPeerError(err) ? httpErrorFromPeer(err) : err;
+    const status = isAppError(answered) ? answered.status : 500;
+    const reason = isAppError(answered) ? answered.message : 'internal error';
     deps.audit.authentication({ email, success: false, status, reason }, requestId);
     throw err;
   }
@@ -74,6 +79,8 @@ async function log(deps: HandleDeps, entry: LogEntry, via: LogTransport, res: Re
 }
 
 async function sendMail(deps: HandleDeps, mail: MailMessage, res: Response): Promise<void> {
+  // The address the toolbox resolved (X-Forwarded-For only from a trusted proxy), never the header as sent.
+  await deps.mailLimit.take(res.locals.clientAddress);
   await deps.mail.send(mail);
   sendOk(res, `Message sent to ${mail.to}`);
 }

@@ -189,7 +189,7 @@ describe('broker against its real peers', () => {
         log: { name: 'event', data: 'down' },
       });
       assert.equal(http.status, 502);
-      assert.equal(http.body.message, 'logger-service is unreachable');
+      assert.equal(http.body.message, 'logger-service unreachable');
       // Auth and mail do not need the logger, so neither does the broker's readiness.
       assert.equal((await fetch(`${broker}/readyz`)).status, 200);
       const login = await post('/handle', {

@@ -6,7 +6,7 @@ const BROKER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url)
 
 /**
  * The built broker as its own process with an environment of the test's choosing, for setups the
- * launcher refuses on purpose (it waits for /readyz, which stays 503 while RabbitMQ is unreachable).
+ * launcher does not make, such as a RABBIT_URL that leads through a gated proxy.
  */
 export async function spawnBroker(env: Record<string, string>, readyTimeoutMs = 20_000) {
   const child: ChildProcess = spawn(process.execPath, [BROKER_MAIN], {
