@@ -1,7 +1,9 @@
-/** How a measured figure is judged against the issue's targets. */
+/**
+ * How a measured figure is judged: the targets of the performance issue, as shares of ceilings measured
+ * in the same run (every log path and POST /log-grpc ≥ 60% of Express, mail ≥ 25%, auth near bcrypt alone).
+ */
 export type Target =
-  | { kind: 'ratio'; ofExpress: number; p99BelowMs?: number }
-  | { kind: 'rate'; atLeastPerSecond: number }
+  | { kind: 'ratio'; ofExpress: number }
   | { kind: 'bcrypt'; fraction: number }
   /** This path's rate against another row's in the same run (the same path on a different store). */
   | { kind: 'vsRow'; row: string; atLeast: number };
@@ -49,7 +51,7 @@ export const BROKER_PATHS: readonly BrokerPath[] = [
       method: 'POST',
       path: '/handle',
       body: { action: 'log', via, log: logEntry(via) },
-      target: { kind: 'ratio', ofExpress: 0.4, p99BelowMs: 25 },
+      target: { kind: 'ratio', ofExpress: 0.6 },
     }),
   ),
   {
@@ -66,7 +68,7 @@ export const BROKER_PATHS: readonly BrokerPath[] = [
     method: 'POST',
     path: '/log-grpc',
     body: { log: logEntry('the gRPC route') },
-    target: { kind: 'ratio', ofExpress: 0.4, p99BelowMs: 25 },
+    target: { kind: 'ratio', ofExpress: 0.6 },
   },
   {
     id: 'mail',
@@ -82,7 +84,7 @@ export const BROKER_PATHS: readonly BrokerPath[] = [
         message: 'Hello from the benchmark',
       },
     },
-    target: { kind: 'rate', atLeastPerSecond: 1000 },
+    target: { kind: 'ratio', ofExpress: 0.25 },
   },
   {
     id: 'log-store-empty',
