@@ -15,6 +15,8 @@ export interface BenchOptions {
   resultsDir: string;
   /** When set, every service writes a V8 CPU profile here when it stops. */
   profileDir?: string;
+  /** Extra Node options for every service (NODE_OPTIONS), e.g. heap sizes to try. */
+  nodeOptions?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -38,7 +40,7 @@ const QUICK: Partial<BenchOptions> = {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warmup <s>] [--connections <n>]
                         [--events <n>] [--rabbit-messages <n>] [--only <id,id,...>] [--results <dir>]
-                        [--profile <dir>]
+                        [--profile <dir>] [--node-options <flags>]
   --quick            smoke run (~30 s): short durations, fewer events
   --duration         seconds of measured load per path (default ${DEFAULTS.durationSeconds})
   --warmup           seconds of unmeasured load before each path (default ${DEFAULTS.warmupSeconds})
@@ -47,7 +49,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warm
   --rabbit-messages  messages for RabbitMQ's own ceiling (default ${DEFAULTS.rabbitMessages})
   --only             comma-separated path ids to run (see bench/README.md)
   --results          directory for the result files (default bench/results)
-  --profile <dir>    every service writes a .cpuprofile into <dir> when the run ends`;
+  --profile <dir>    every service writes a .cpuprofile into <dir> when the run ends
+  --node-options     extra Node flags for every service, e.g. "--max-semi-space-size=4"`;
 
 export class UsageError extends Error {}
 
@@ -108,6 +111,12 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         const v = value();
         if (!v) throw new UsageError('--profile needs a directory');
         options.profileDir = v;
+        break;
+      }
+      case '--node-options': {
+        const v = value();
+        if (!v) throw new UsageError('--node-options needs Node flags');
+        options.nodeOptions = v;
         break;
       }
       case '--help':

@@ -4,7 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
 import { type BenchOptions, parseArgs, UsageError } from './args.js';
-import { measureBcryptAlone, measureCeiling } from './ceilings.js';
+import { measureBcryptAlone, measureCeiling, requestsServed } from './ceilings.js';
+import { CpuMeter } from './cpu.js';
 import { type DevStore, startDevStore } from './dev-store.js';
 import { measureEventPath, measureRabbitCeiling } from './event-path.js';
 import { runLoad } from './load.js';
@@ -12,6 +13,7 @@ import { BCRYPT_COST, SEED_USER, selectPaths } from './paths.js';
 import { firstLine, killChildren, spawnTracked } from './processes.js';
 import {
   type BenchReport,
+  cpuTable,
   evaluateTargets,
   type PathRow,
   resultsTable,
@@ -25,11 +27,21 @@ const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
 const EVENT_TARGET_OF_RABBIT = 0.4;
 const RSS_LIMIT_MB = 150;
 
-/** Node 20 refuses --cpu-prof in NODE_OPTIONS; a preload takes the profile through the inspector instead. */
-function profileEnv(dir: string): Record<string, string> {
-  mkdirSync(dir, { recursive: true });
-  const preload = fileURLToPath(new URL('./children/cpu-profile.js', import.meta.url));
-  return { BENCH_PROFILE_DIR: dir, NODE_OPTIONS: `--import=${preload}` };
+/**
+ * NODE_OPTIONS and profiling for every service. Node 20 refuses --cpu-prof in NODE_OPTIONS; a preload
+ * takes the profile through the inspector instead.
+ */
+function serviceNodeEnv(options: BenchOptions): Record<string, string> {
+  const flags = options.nodeOptions ? [options.nodeOptions] : [];
+  const env: Record<string, string> = {};
+  if (options.profileDir) {
+    const dir = resolve(options.profileDir);
+    mkdirSync(dir, { recursive: true });
+    flags.push(`--import=${fileURLToPath(new URL('./children/cpu-profile.js', import.meta.url))}`);
+    env.BENCH_PROFILE_DIR = dir;
+  }
+  if (flags.length > 0) env.NODE_OPTIONS = flags.join(' ');
+  return env;
 }
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -82,7 +94,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     },
     env: {
       LOG_LEVEL: 'warn',
-      ...(options.profileDir ? profileEnv(resolve(options.profileDir)) : {}),
+      ...serviceNodeEnv(options),
     },
     serviceEnv: {
       'authentication-service': {
@@ -109,9 +121,10 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     ['listener', 'listener-service'],
     ['front-end', 'front-end'],
   ];
-  const sampler = new RssSampler(() =>
-    Object.fromEntries(columns.map(([column, name]) => [column, running.pid(name)])),
-  );
+  const pids = () => Object.fromEntries(columns.map(([column, name]) => [column, running.pid(name)]));
+  const sampler = new RssSampler(pids);
+  // The MongoDB stand-in (and its compaction worker) runs in this process.
+  const cpu = new CpuMeter(() => ({ ...pids(), store: process.pid }));
 
   say(`ceiling: bare node:http (${load.durationSeconds} s)`);
   const http = await measureCeiling('http', load);
@@ -157,13 +170,21 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     }
     say(`path: ${path.label} (${load.durationSeconds} s)`);
     sampler.start();
+    cpu.begin();
     const result = await runLoad({
       url: `${running.urls.broker}${path.path}`,
       method: path.method,
       body: path.body,
       ...load,
     });
-    rows.push({ id: path.id, label: path.label, load: result, rssMb: sampler.stop(), target: path.target });
+    rows.push({
+      id: path.id,
+      label: path.label,
+      load: result,
+      rssMb: sampler.stop(),
+      cpuUsPerRequest: cpu.end(requestsServed(result, load.warmupSeconds)),
+      target: path.target,
+    });
   }
 
   const cpus = os.cpus();
@@ -209,7 +230,9 @@ async function main() {
     await stopEverything();
     const dir = isAbsolute(options.resultsDir) ? options.resultsDir : resolve(BENCH_DIR, options.resultsDir);
     const files = writeResults(dir, report);
-    process.stdout.write(`\n${resultsTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n`);
+    process.stdout.write(
+      `\n${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n`,
+    );
     say(`results: ${files.markdown}, ${files.json}, ${files.latest}`);
   } catch (err) {
     say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

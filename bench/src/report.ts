@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BcryptAlone } from './ceilings.js';
+import type { BcryptAlone, CeilingResult } from './ceilings.js';
 import type { EventPathResult, RabbitCeiling } from './event-path.js';
 import type { LoadResult } from './load.js';
 import type { Target } from './paths.js';
@@ -19,6 +19,8 @@ export interface PathRow {
   load: LoadResult;
   /** Peak RSS (MB) of each service while this path ran. */
   rssMb: Record<string, number>;
+  /** CPU µs (user + system) per request of each service, and of `store` (the bench process with the MongoDB stand-in). */
+  cpuUsPerRequest: Record<string, number>;
   target: Target;
 }
 
@@ -31,7 +33,7 @@ export interface BenchReport {
     bcryptCost: number;
     quick: boolean;
   };
-  ceilings: { http: LoadResult; express: LoadResult };
+  ceilings: { http: CeilingResult; express: CeilingResult };
   bcrypt?: BcryptAlone;
   paths: PathRow[];
   eventPath?: EventPathResult & { rssMb: Record<string, number>; ofRabbitConfirm: number };
@@ -220,6 +222,30 @@ export function resultsTable(report: BenchReport): string {
   );
 }
 
+/**
+ * CPU time per request, by process: what each hop costs, steadier than req/s on a shared machine.
+ * The ceilings' figure is their one server process.
+ */
+export function cpuTable(report: BenchReport): string {
+  const columns = [...report.services, 'store'];
+  const us = (value: number | undefined) => (value === undefined ? '' : value.toFixed(0));
+  const rows: string[][] = [
+    ['ceiling: bare node:http', ...columns.map(() => ''), us(report.ceilings.http.cpuUsPerRequest)],
+    ['ceiling: Express 5', ...columns.map(() => ''), us(report.ceilings.express.cpuUsPerRequest)],
+  ];
+  for (const row of report.paths) {
+    const values = columns.map((c) => row.cpuUsPerRequest[c]);
+    const total = values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    rows.push([row.label, ...values.map(us), us(total)]);
+  }
+  const headers = ['CPU µs per request', ...columns, 'all'];
+  return renderTable(
+    headers,
+    rows,
+    headers.map((_, i) => i > 0),
+  );
+}
+
 export function verdictTable(verdicts: Verdict[]): string {
   return renderTable(
     ['target', 'wanted', 'measured', 'met'],
@@ -240,6 +266,10 @@ export function renderMarkdown(report: BenchReport): string {
     resultsTable(report),
     '',
     'req/s counts every answer; errors = non-2xx + socket errors/timeouts. RSS columns: each service’s peak VmRSS (MB) while the row ran, sampled every 100 ms.',
+    '',
+    cpuTable(report),
+    '',
+    'CPU time (user + system, /proc/<pid>/stat) each process spent per request over the row, warm-up included; `store` is the bench process, which runs the MongoDB stand-in.',
     '',
     '## Targets',
     '',

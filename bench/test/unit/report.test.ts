@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseProcStat } from '../../src/cpu.js';
 import { readCounter } from '../../src/event-path.js';
 import { autocannonArgs, parseAutocannonOutput } from '../../src/load.js';
 import {
   type BenchReport,
+  cpuTable,
   evaluateTargets,
   fileStamp,
   formatRatio,
@@ -35,7 +37,10 @@ function report(): BenchReport {
       date: '2026-11-25T10:22:33.123Z',
     },
     settings: { connections: 50, durationSeconds: 5, warmupSeconds: 1, bcryptCost: 10, quick: false },
-    ceilings: { http: load(40_000), express: load(5_000) },
+    ceilings: {
+      http: { ...load(40_000), cpuUsPerRequest: 40 },
+      express: { ...load(5_000), cpuUsPerRequest: 190 },
+    },
     bcrypt: { cost: 10, concurrency: 50, completed: 180, perSecond: 36 },
     paths: [
       {
@@ -43,6 +48,7 @@ function report(): BenchReport {
         label: 'POST /',
         load: load(3_100),
         rssMb: { broker: 90 },
+        cpuUsPerRequest: { broker: 250, store: 0 },
         target: { kind: 'ratio', ofExpress: 0.6 },
       },
       {
@@ -50,14 +56,23 @@ function report(): BenchReport {
         label: 'log via rpc',
         load: load(2_500, { p99Ms: 30 }),
         rssMb: { broker: 120, logger: 160 },
+        cpuUsPerRequest: {},
         target: { kind: 'ratio', ofExpress: 0.6 },
       },
-      { id: 'auth', label: 'auth', load: load(33), rssMb: {}, target: { kind: 'bcrypt', fraction: 0.9 } },
+      {
+        id: 'auth',
+        label: 'auth',
+        load: load(33),
+        rssMb: {},
+        cpuUsPerRequest: {},
+        target: { kind: 'bcrypt', fraction: 0.9 },
+      },
       {
         id: 'mail',
         label: 'mail',
         load: load(1_200, { non2xx: 3, errors: 3 }),
         rssMb: {},
+        cpuUsPerRequest: {},
         target: { kind: 'ratio', ofExpress: 0.2 },
       },
     ],
@@ -150,6 +165,7 @@ describe('rendering', () => {
       label: id,
       load: load(rate),
       rssMb: {},
+      cpuUsPerRequest: {},
       target,
     });
     const vsEmpty = { kind: 'vsRow', row: 'empty', atLeast: 0.9 } as const;
@@ -162,6 +178,12 @@ describe('rendering', () => {
     const missing = judged([row('full', 1_900, vsEmpty)]);
     assert.equal(missing.met, false);
     assert.match(missing.measured, /not measured/);
+  });
+
+  test('when the CPU table is rendered, then each path shows its processes and their sum', () => {
+    const lines = cpuTable(report()).split('\n');
+    assert.match(lines.find((l) => l.startsWith('| ceiling: Express 5'))!, /\| +190 \|$/);
+    assert.match(lines.find((l) => l.startsWith('| POST /'))!, /\| +250 \|.*\| +0 \| +250 \|$/);
   });
 
   test('when a date becomes a file name, then it has no colons', () => {
@@ -201,6 +223,12 @@ describe('parsers', () => {
       warmupSeconds: 1,
     });
     assert.deepEqual(args.slice(-10), ['-b', '{"a":1}', '-W', '[', '-c', '50', '-d', '1', ']', 'http://x/']);
+  });
+
+  test('when /proc stat is read, then user and system ticks come back as ms, whatever the command name', () => {
+    const stat = '1234 (node (x) y) S 1 1234 1234 0 -1 4194560 500 0 0 0 250 75 0 0 20 0 11 0';
+    assert.equal(parseProcStat(stat), 3250);
+    assert.equal(parseProcStat('garbage'), undefined);
   });
 
   test('when /proc status is read, then VmRSS and VmHWM come back in MB', () => {
