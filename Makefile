@@ -30,7 +30,7 @@ build: node_modules ## Compile every package (tsc -b)
 lint: node_modules ## Lint and check formatting (biome)
 	npm run lint
 
-up: ## Docker Compose: start the suite from the images built before
+up: ## Docker Compose: start the suite (Compose v2 builds our six images first: they are never pulled)
 	$(COMPOSE) up -d
 
 up_build: ## Docker Compose: build every image, then start the suite
