@@ -53,7 +53,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((req, res, next) => {
     const requestId = acceptOrCreateRequestId(req.get(REQUEST_ID_HEADER));
     res.setHeader('X-Request-Id', requestId);
-    const log = logger.child({ requestId });
+    // A child logger (bindings serialised, redaction applied) is made only when a line is written:
+    // at the usual levels most requests write none.
+    let log: Logger | undefined;
+    const requestLog = () => {
+      log ??= logger.child({ requestId });
+      return log;
+    };
     const clientAddress = resolveClientAddress(
       req.socket.remoteAddress,
       req.get('x-forwarded-for'),
@@ -61,7 +67,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     );
     res.locals.requestId = requestId;
     res.locals.clientAddress = clientAddress;
-    res.locals.logger = log;
+    Object.defineProperty(res.locals, 'logger', { get: requestLog, enumerable: true, configurable: true });
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -70,7 +76,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
       metrics.requests.inc(labels);
       metrics.duration.observe(labels, seconds);
       const level = QUIET_PATHS.has(req.path) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
-      log[level](
+      if (!logger.isLevelEnabled(level)) return;
+      requestLog()[level](
         { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
         'request',
       );

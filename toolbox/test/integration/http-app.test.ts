@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { closedPort } from '@suite/test-kit';
+import { closedPort, waitFor } from '@suite/test-kit';
+import { pino } from 'pino';
 import { z } from 'zod';
 import {
   badGateway,
@@ -235,5 +237,36 @@ describe('createHttpApp and the error middleware', () => {
     const res = await fetch(`${base}/ping`);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { error: false, message: 'pong' });
+  });
+});
+
+describe('request log lines', () => {
+  test('when a route logs and the request is answered, then both lines carry the request id', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const app = createHttpApp({
+      service: 'logged',
+      logger: pino({ level: 'info' }, sink),
+      routes: (app) =>
+        app.get('/work', (_req, res) => {
+          res.locals.logger.warn('from the route');
+          sendOk(res, 'done');
+        }),
+    });
+    const server = http.createServer(app);
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      await fetch(`http://127.0.0.1:${port}/work`, { headers: { 'x-request-id': 'req-logged-1' } });
+      const answered = await waitFor(() => lines.find((line) => line.msg === 'request'));
+      assert.equal(answered.requestId, 'req-logged-1');
+      assert.equal(lines.find((line) => line.msg === 'from the route')?.requestId, 'req-logged-1');
+    } finally {
+      server.close();
+    }
   });
 });
