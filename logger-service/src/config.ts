@@ -5,12 +5,22 @@ import { sessionSecretProblem } from './admin/secrets.js';
 export const configSchema = z.object({
   PORT: env.port(8082),
   LOG_LEVEL: env.logLevel(),
+  /** Interface the HTTP, JSON-RPC and gRPC listeners bind; every interface when unset (containers). */
+  HOST: z.string().optional(),
   MONGO_URL: env.url('mongodb://127.0.0.1:27017/logs'),
   RPC_PORT: env.port(5001),
   GRPC_PORT: env.port(50001),
   AUTH_SERVICE_URL: env.url('http://127.0.0.1:8083'),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: env.positiveInt(3000),
+  /** Longest wait for MongoDB's answer on a socket, and for a pooled connection: a stalled server fails calls. */
+  MONGO_OPERATION_TIMEOUT_MS: env.positiveInt(5000),
+  /** Days a log entry is kept (a TTL index on created_at); 0 keeps entries for ever. */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RPC_MAX_LINE_BYTES: env.positiveInt(1 << 20),
+  RPC_MAX_BATCH: env.positiveInt(100),
+  RPC_MAX_IN_FLIGHT_PER_CONNECTION: env.positiveInt(256),
+  RPC_MAX_CONNECTIONS: env.positiveInt(512),
+  RPC_IDLE_TIMEOUT_MS: env.positiveInt(300_000),
   /** Empty or unset: a random secret per process (see sessionSecretOrRandom). */
   SESSION_SECRET: z.string().optional(),
   SESSION_IDLE_MINUTES: env.positiveInt(30),

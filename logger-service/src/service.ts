@@ -16,8 +16,6 @@ import { createMongoClient, databaseNameFromUrl } from './store/mongo.js';
 /** What a test may replace; production passes none of these. */
 export interface LoggerServiceOverrides {
   logger?: Logger;
-  /** Interface the JSON-RPC and gRPC servers bind: all of them by default (containers), loopback in tests. */
-  host?: string;
   /** Stand in for MongoDB (unit tests); the service then opens no MongoDB connection. */
   store?: LogStore;
   sessions?: SessionStore;
@@ -50,9 +48,10 @@ export async function buildLoggerService(
   if (!store || !sessions) {
     mongo = createMongoClient(config.MONGO_URL, {
       serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+      operationTimeoutMS: config.MONGO_OPERATION_TIMEOUT_MS,
     });
     const db = mongo.db(databaseNameFromUrl(config.MONGO_URL));
-    store ??= createLogStore(db);
+    store ??= createLogStore(db, { retentionDays: config.LOG_RETENTION_DAYS });
     sessions ??= createMongoSessionStore(db);
   }
   const closers: Array<() => Promise<unknown>> = [];
@@ -79,8 +78,12 @@ export async function buildLoggerService(
       store: countWrites(store, writes, 'rpc'),
       logger,
       port: config.RPC_PORT,
-      host: overrides.host,
+      host: config.HOST,
       maxLineBytes: config.RPC_MAX_LINE_BYTES,
+      maxBatch: config.RPC_MAX_BATCH,
+      maxInFlightPerConnection: config.RPC_MAX_IN_FLIGHT_PER_CONNECTION,
+      maxConnections: config.RPC_MAX_CONNECTIONS,
+      idleTimeoutMs: config.RPC_IDLE_TIMEOUT_MS,
       closeGraceMs: overrides.closeGraceMs,
     });
     closers.push(() => rpc.close());
@@ -88,7 +91,7 @@ export async function buildLoggerService(
       store: countWrites(store, writes, 'grpc'),
       logger,
       port: config.GRPC_PORT,
-      host: overrides.host,
+      host: config.HOST,
     });
     closers.push(() => grpc.close(overrides.closeGraceMs));
     const app = createApp({

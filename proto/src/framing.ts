@@ -7,11 +7,24 @@ export interface LineReaderOptions {
   onOverflow: () => void;
 }
 
+export interface LineReader {
+  /**
+   * Stops handing out lines, including the rest of the chunk being read, and stops reading the
+   * socket, so TCP pushes back on the peer; at most one chunk is held meanwhile.
+   */
+  pause(): void;
+  /** Hands out the held lines, then reads the socket again (unless a line paused it anew). */
+  resume(): void;
+}
+
 /** Newline-delimited framing for JSON-RPC over TCP, as `nc` users type it. */
-export function readLines(socket: Socket, options: LineReaderOptions): void {
+export function readLines(socket: Socket, options: LineReaderOptions): LineReader {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  socket.on('data', (chunk: Buffer) => {
+  let held: Buffer | undefined;
+  let paused = false;
+
+  const consume = (chunk: Buffer) => {
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
@@ -24,6 +37,10 @@ export function readLines(socket: Socket, options: LineReaderOptions): void {
       const trimmed = line.trim();
       if (trimmed.length > 0) options.onLine(trimmed);
       if (socket.destroyed) return;
+      if (paused) {
+        if (start < chunk.length) held = chunk.subarray(start);
+        return;
+      }
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
@@ -31,5 +48,26 @@ export function readLines(socket: Socket, options: LineReaderOptions): void {
       if (pendingBytes > options.maxLineBytes) return options.onOverflow();
       pending.push(rest);
     }
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    // A chunk already on its way when the socket was paused joins the held one.
+    if (paused) held = held ? Buffer.concat([held, chunk]) : chunk;
+    else consume(chunk);
   });
+  return {
+    pause() {
+      paused = true;
+      socket.pause();
+    },
+    resume() {
+      paused = false;
+      if (held) {
+        const chunk = held;
+        held = undefined;
+        consume(chunk);
+      }
+      if (!paused && !socket.destroyed) socket.resume();
+    },
+  };
 }

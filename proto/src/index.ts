@@ -10,7 +10,7 @@ export {
   type PublishOptions,
 } from './events/emitter.js';
 export * from './events/topology.js';
-export { type LineReaderOptions, readLines } from './framing.js';
+export { type LineReader, type LineReaderOptions, readLines } from './framing.js';
 export {
   createLogGrpcClient,
   type LogGrpcClient,

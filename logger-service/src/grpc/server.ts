@@ -20,6 +20,21 @@ import type { LogStore } from '../store/logs.js';
 
 export const LOG_SERVICE_NAME = 'logs.LogService';
 
+/**
+ * Limits on what one client may hold: streams per connection, message size, a keepalive that finds
+ * dead peers, and a maximum connection age so clients re-resolve and spread over replicas.
+ */
+export const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_concurrent_streams': 100,
+  'grpc.max_receive_message_length': 1 << 20,
+  'grpc.max_send_message_length': 1 << 20,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.max_connection_idle_ms': 300_000,
+  'grpc.max_connection_age_ms': 1_800_000,
+  'grpc.max_connection_age_grace_ms': 30_000,
+};
+
 export interface GrpcServerOptions {
   store: LogStore;
   logger: Logger;
@@ -51,7 +66,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       () => setServing('NOT_SERVING'),
     );
 
-  const server = new grpc.Server();
+  const server = new grpc.Server(GRPC_SERVER_OPTIONS);
   server.addService(loadLogService().service, {
     WriteLog: createWriteLogHandler(store, log, setServing),
   });

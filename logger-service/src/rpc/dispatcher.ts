@@ -3,8 +3,18 @@ import { describeZodError, type Logger } from '@suite/toolbox';
 import { JSONRPCErrorCode, JSONRPCErrorException, type JSONRPCRequest, JSONRPCServer } from 'json-rpc-2.0';
 import type { LogStore } from '../store/logs.js';
 
-/** Answers one newline-delimited frame; resolves to the response line, or null for a notification. */
-export type RpcDispatcher = (line: string) => Promise<string | null>;
+/** One parsed frame, ready to run. */
+export interface RpcCall {
+  /** How many calls it holds (a batch's length), so the server counts each one in flight. */
+  weight: number;
+  /** Resolves to the response line, or null when nothing is answered (notifications). */
+  run(): Promise<string | null>;
+}
+
+/** Reads one newline-delimited frame; a frame that cannot run is a call answering its error. */
+export type RpcDispatcher = (line: string) => RpcCall;
+
+export const DEFAULT_MAX_BATCH = 100;
 
 /** An error answer to a line whose request id could not be read, hence `id: null`. */
 export function errorResponseLine(code: number, message: string): string {
@@ -13,7 +23,13 @@ export function errorResponseLine(code: number, message: string): string {
 
 const PARSE_ERROR_RESPONSE = errorResponseLine(JSONRPCErrorCode.ParseError, 'Parse error');
 
-export function createRpcDispatcher(store: LogStore, logger: Logger): RpcDispatcher {
+const answer = (line: string): RpcCall => ({ weight: 1, run: async () => line });
+
+export function createRpcDispatcher(
+  store: LogStore,
+  logger: Logger,
+  maxBatch = DEFAULT_MAX_BATCH,
+): RpcDispatcher {
   const server = new JSONRPCServer({
     // Method errors are answered to the caller; the library would otherwise print them with console.warn.
     errorListener: (message, error) => logger.debug({ err: error }, message),
@@ -37,19 +53,32 @@ export function createRpcDispatcher(store: LogStore, logger: Logger): RpcDispatc
     return rpcLogInfoResult(params.name);
   });
 
-  return async (line) => {
+  return (line) => {
     let request: unknown;
     try {
       request = JSON.parse(line);
     } catch {
-      return PARSE_ERROR_RESPONSE;
+      return answer(PARSE_ERROR_RESPONSE);
     }
     // The library assumes an object or an array; anything else (null, 42, "x") is an invalid request.
     if (request === null || typeof request !== 'object') {
-      return errorResponseLine(JSONRPCErrorCode.InvalidRequest, 'Invalid Request');
+      return answer(errorResponseLine(JSONRPCErrorCode.InvalidRequest, 'Invalid Request'));
     }
-    const response = await server.receive(request as JSONRPCRequest | JSONRPCRequest[]);
-    return response === null ? null : JSON.stringify(response);
+    if (Array.isArray(request) && request.length > maxBatch) {
+      return answer(
+        errorResponseLine(
+          JSONRPCErrorCode.InvalidRequest,
+          `Batch too large: at most ${maxBatch} calls per batch, got ${request.length}`,
+        ),
+      );
+    }
+    return {
+      weight: Array.isArray(request) ? Math.max(1, request.length) : 1,
+      run: async () => {
+        const response = await server.receive(request as JSONRPCRequest | JSONRPCRequest[]);
+        return response === null ? null : JSON.stringify(response);
+      },
+    };
   };
 }
 

@@ -1,9 +1,9 @@
 import net from 'node:net';
-import { readLines } from '@suite/proto';
+import { type LineReader, readLines } from '@suite/proto';
 import { type Logger, listen } from '@suite/toolbox';
 import { JSONRPCErrorCode } from 'json-rpc-2.0';
 import type { LogStore } from '../store/logs.js';
-import { createRpcDispatcher, errorResponseLine } from './dispatcher.js';
+import { createRpcDispatcher, DEFAULT_MAX_BATCH, errorResponseLine, type RpcCall } from './dispatcher.js';
 
 export interface RpcServerOptions {
   store: LogStore;
@@ -12,8 +12,14 @@ export interface RpcServerOptions {
   host?: string;
   /** A longer line closes that connection, so one client cannot exhaust the server's memory. */
   maxLineBytes?: number;
-  /** Past this many unanswered calls the connection stops being read until some complete. */
+  /** Calls (each element of a batch counted) running at once per connection; past it, reading stops. */
   maxInFlightPerConnection?: number;
+  /** Calls one batch may hold; a longer batch is answered with a JSON-RPC error. */
+  maxBatch?: number;
+  /** Connections open at once; further ones are closed as they arrive. */
+  maxConnections?: number;
+  /** A connection with nothing read or written for this long is closed. */
+  idleTimeoutMs?: number;
   /** On close, connections still open after this long are cut. */
   closeGraceMs?: number;
 }
@@ -27,9 +33,18 @@ export interface RpcServer {
 interface Connection {
   inFlight: number;
   closing: boolean;
+  /** The socket's write buffer is full: nothing more is read until the peer takes its answers. */
+  writeBlocked: boolean;
+  /** A call read but not started, because it would exceed the in-flight limit. */
+  waiting?: RpcCall;
+  reader?: LineReader;
 }
 
-/** JSON-RPC 2.0 over TCP: one JSON object per line each way, many pipelined calls per connection. */
+/**
+ * JSON-RPC 2.0 over TCP: one JSON object per line each way, many pipelined calls per connection.
+ * Every connection is bounded on its own (calls in flight, one held frame, its write buffer), so a
+ * client that floods or never reads stalls only itself.
+ */
 export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
   const {
     store,
@@ -38,10 +53,13 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     host,
     maxLineBytes = 1 << 20,
     maxInFlightPerConnection = 256,
+    maxBatch = DEFAULT_MAX_BATCH,
+    maxConnections = 512,
+    idleTimeoutMs = 300_000,
     closeGraceMs = 5000,
   } = options;
   const log = logger.child({ transport: 'json-rpc' });
-  const dispatch = createRpcDispatcher(store, log);
+  const dispatch = createRpcDispatcher(store, log, maxBatch);
   const connections = new Map<net.Socket, Connection>();
 
   const endWhenIdle = (socket: net.Socket, connection: Connection) => {
@@ -49,28 +67,71 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   };
 
   const server = net.createServer((socket) => {
-    const connection: Connection = { inFlight: 0, closing: false };
+    const connection: Connection = { inFlight: 0, closing: false, writeBlocked: false };
     connections.set(socket, connection);
     socket.setNoDelay(true);
+    socket.setTimeout(idleTimeoutMs, () => {
+      log.info({ remote: socket.remoteAddress, idleTimeoutMs }, 'idle JSON-RPC connection closed');
+      socket.destroy();
+    });
     socket.on('error', (err) => log.debug({ err: err.message }, 'connection error'));
     socket.on('close', () => connections.delete(socket));
 
-    readLines(socket, {
+    /** Reading goes on only while the write buffer has room and no call is waiting for a slot. */
+    const readIfRoom = () => {
+      if (connection.closing || connection.writeBlocked) return;
+      if (connection.waiting) {
+        if (
+          connection.inFlight + connection.waiting.weight > maxInFlightPerConnection &&
+          connection.inFlight > 0
+        )
+          return;
+        const call = connection.waiting;
+        connection.waiting = undefined;
+        start(call);
+      }
+      if (!connection.waiting) connection.reader?.resume();
+    };
+
+    socket.on('drain', () => {
+      connection.writeBlocked = false;
+      readIfRoom();
+    });
+
+    const start = (call: RpcCall) => {
+      connection.inFlight += call.weight;
+      call
+        .run()
+        .then((response) => {
+          if (response === null || !socket.writable) return;
+          if (!socket.write(`${response}\n`) && !connection.writeBlocked) {
+            connection.writeBlocked = true;
+            connection.reader?.pause();
+          }
+        })
+        .catch((err: unknown) => log.error({ err }, 'JSON-RPC dispatch failed'))
+        .finally(() => {
+          connection.inFlight -= call.weight;
+          if (connection.closing) endWhenIdle(socket, connection);
+          else readIfRoom();
+        });
+    };
+
+    connection.reader = readLines(socket, {
       maxLineBytes,
       onLine: (line) => {
         if (connection.closing) return;
-        connection.inFlight++;
-        if (connection.inFlight >= maxInFlightPerConnection) socket.pause();
-        dispatch(line)
-          .then((response) => {
-            if (response !== null && socket.writable) socket.write(`${response}\n`);
-          })
-          .catch((err: unknown) => log.error({ err }, 'JSON-RPC dispatch failed'))
-          .finally(() => {
-            connection.inFlight--;
-            if (connection.closing) endWhenIdle(socket, connection);
-            else if (socket.isPaused() && connection.inFlight < maxInFlightPerConnection) socket.resume();
-          });
+        const call = dispatch(line);
+        // A batch larger than the limit still runs alone, so a connection never deadlocks on it.
+        const fits =
+          connection.inFlight === 0 || connection.inFlight + call.weight <= maxInFlightPerConnection;
+        if (fits && !connection.writeBlocked) {
+          start(call);
+          if (connection.inFlight >= maxInFlightPerConnection) connection.reader?.pause();
+        } else {
+          connection.waiting = call;
+          connection.reader?.pause();
+        }
       },
       onOverflow: () => {
         if (connection.closing) return;
@@ -82,6 +143,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         // Discard whatever else the peer sends while the connection winds down.
         socket.removeAllListeners('data');
         socket.on('data', () => {});
+        socket.resume();
         if (socket.writable) {
           socket.write(
             `${errorResponseLine(JSONRPCErrorCode.InvalidRequest, `Request too large: a line may hold at most ${maxLineBytes} bytes`)}\n`,
@@ -92,6 +154,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       },
     });
   });
+  server.maxConnections = maxConnections;
+  server.on('drop', (data) =>
+    log.warn({ remote: data?.remoteAddress, maxConnections }, 'JSON-RPC connection refused: too many open'),
+  );
 
   const boundPort = await listen(server, port, host);
   server.on('error', (err) => log.error({ err }, 'JSON-RPC server error'));
@@ -103,6 +169,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         server.close(() => done());
         for (const [socket, connection] of connections) {
           connection.closing = true;
+          connection.waiting = undefined;
           endWhenIdle(socket, connection);
         }
         setTimeout(() => {

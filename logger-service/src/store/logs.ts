@@ -3,6 +3,8 @@ import { type Collection, type Db, type Filter, MongoError, ObjectId } from 'mon
 import { guardMongo as guard } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
+const READINESS_COLLECTION = 'readiness';
+export const RETENTION_INDEX = 'created_at_ttl';
 const DUPLICATE_KEY = 11000;
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
@@ -60,11 +62,14 @@ export interface LogStore {
   deleteAll(): Promise<number>;
   /** Sets `updated_at` to now; false when the id is malformed or no entry has it. */
   touch(id: string): Promise<boolean>;
+  /** A small write: resolves when MongoDB takes writes now. */
   ping(): Promise<void>;
 }
 
 export interface LogStoreOptions {
   now?: () => Date;
+  /** Days an entry is kept (a TTL index on created_at); 0 or absent keeps entries for ever. */
+  retentionDays?: number;
 }
 
 /**
@@ -82,6 +87,7 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
           { key: { created_at: -1 }, name: 'created_at_-1' },
           { key: { event_id: 1 }, name: 'event_id_1', unique: true, sparse: true },
         ]);
+        await applyRetention(logs, options.retentionDays ?? 0);
       }),
 
     insert: (entry, ids = {}) =>
@@ -150,8 +156,11 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
     },
 
     ping: () =>
-      guard('ping', async () => {
-        await db.command({ ping: 1 });
+      guard('write', async () => {
+        // A write, not a ping: readiness must fail while writes time out, even if reads still answer.
+        await db
+          .collection<{ _id: string; at: Date }>(READINESS_COLLECTION)
+          .updateOne({ _id: 'logger-service' }, { $set: { at: now() } }, { upsert: true });
       }),
   };
 }
@@ -171,4 +180,15 @@ function toStoredLog(doc: LogDocument): StoredLog {
 
 function isDuplicateKey(err: unknown): boolean {
   return err instanceof MongoError && err.code === DUPLICATE_KEY;
+}
+
+/** Creates, changes or drops the TTL index so it matches the retention setting. */
+async function applyRetention(logs: Collection<LogDocument>, days: number): Promise<void> {
+  const seconds = days * 86_400;
+  const existing = (await logs.indexes()).find((index) => index.name === RETENTION_INDEX);
+  if (existing && existing.expireAfterSeconds === seconds) return;
+  if (existing) await logs.dropIndex(RETENTION_INDEX);
+  if (seconds > 0) {
+    await logs.createIndex({ created_at: 1 }, { name: RETENTION_INDEX, expireAfterSeconds: seconds });
+  }
 }

@@ -3,7 +3,9 @@ import {
   MongoClient,
   MongoClientClosedError,
   MongoNetworkError,
+  MongoNetworkTimeoutError,
   MongoNotConnectedError,
+  MongoOperationTimeoutError,
   MongoServerClosedError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
@@ -14,6 +16,11 @@ export const DEFAULT_DATABASE = 'logs';
 export interface MongoClientOptions {
   /** How long an operation waits for a reachable server before failing; short so callers get a fast 503. */
   serverSelectionTimeoutMS?: number;
+  /**
+   * Longest wait for a socket read or write and for a pooled connection, so a stalled server fails
+   * calls instead of hanging them (driver 7 ignores `timeoutMS`; these are the timeouts it honours).
+   */
+  operationTimeoutMS?: number;
 }
 
 /**
@@ -25,6 +32,8 @@ export function createMongoClient(url: string, options: MongoClientOptions = {})
   return new MongoClient(url, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: options.operationTimeoutMS ?? 5000,
+    waitQueueTimeoutMS: options.operationTimeoutMS ?? 5000,
     appName: 'logger-service',
   });
 }
@@ -36,6 +45,15 @@ export function databaseNameFromUrl(url: string): string {
   return name || DEFAULT_DATABASE;
 }
 
+function isMongoTimeout(err: unknown): boolean {
+  return (
+    err instanceof MongoNetworkTimeoutError ||
+    err instanceof MongoOperationTimeoutError ||
+    // Not exported by the driver, so known by name.
+    (err instanceof Error && err.name === 'MongoWaitQueueTimeoutError')
+  );
+}
+
 export function isMongoUnreachable(err: unknown): boolean {
   return (
     err instanceof MongoServerSelectionError ||
@@ -43,7 +61,10 @@ export function isMongoUnreachable(err: unknown): boolean {
     err instanceof MongoTopologyClosedError ||
     err instanceof MongoNotConnectedError ||
     err instanceof MongoServerClosedError ||
-    err instanceof MongoClientClosedError
+    err instanceof MongoClientClosedError ||
+    // The pool was cleared by a network error while this operation waited (not exported by the driver).
+    (err instanceof Error &&
+      (err.name === 'MongoPoolClearedError' || err.name === 'PoolClearedOnNetworkError'))
   );
 }
 
@@ -57,6 +78,7 @@ export async function guardMongo<T>(operation: string, run: () => Promise<T>): P
     return await run();
   } catch (err) {
     if (err instanceof AppError) throw err;
+    if (isMongoTimeout(err)) throw unavailable('MongoDB timed out', err);
     if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
     throw new AppError(500, `MongoDB could not ${operation}`, { cause: err });
   }

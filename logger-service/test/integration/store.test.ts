@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LOGS_COLLECTION } from '../../src/store/logs.js';
+import { createLogStore, LOGS_COLLECTION, RETENTION_INDEX } from '../../src/store/logs.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 
 describe('log store on MongoDB', () => {
@@ -21,6 +21,19 @@ describe('log store on MongoDB', () => {
     assert.deepEqual(eventId?.key, { event_id: 1 });
     assert.equal(eventId?.unique, true);
     assert.equal(eventId?.sparse, true);
+    assert.equal(byName.has(RETENTION_INDEX), false, 'retention is off by default');
+  });
+
+  test('when LOG_RETENTION_DAYS is set, changed and set back to 0, then the TTL index follows it', async () => {
+    const ttl = async () =>
+      (await mongo.db.collection(LOGS_COLLECTION).indexes()).find((index) => index.name === RETENTION_INDEX);
+    await createLogStore(mongo.db, { retentionDays: 7 }).init();
+    assert.deepEqual((await ttl())?.key, { created_at: 1 });
+    assert.equal((await ttl())?.expireAfterSeconds, 7 * 86_400);
+    await createLogStore(mongo.db, { retentionDays: 30 }).init();
+    assert.equal((await ttl())?.expireAfterSeconds, 30 * 86_400);
+    await createLogStore(mongo.db, { retentionDays: 0 }).init();
+    assert.equal(await ttl(), undefined);
   });
 
   test('when an entry is stored with both ids, then the document has exactly the documented fields', async () => {

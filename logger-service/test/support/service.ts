@@ -34,13 +34,14 @@ export interface StartOptions {
  * authentication-service unless the settings name one.
  */
 export async function startService(
-  backend: TestMongo | LogStore,
+  backend: Pick<TestMongo, 'url'> | LogStore,
   options: StartOptions = {},
 ): Promise<RunningService> {
   const logger = createLogger('logger-service-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const authServer = options.env?.AUTH_SERVICE_URL ? undefined : await startAuthServer();
   const mongo = 'url' in backend ? backend : undefined;
   const config = readConfig({
+    HOST: '127.0.0.1',
     PORT: '0',
     RPC_PORT: '0',
     GRPC_PORT: '0',
@@ -51,7 +52,6 @@ export async function startService(
   });
   const service = await buildLoggerService(config, {
     logger,
-    host: '127.0.0.1',
     store: mongo ? undefined : (backend as LogStore),
     sessions: mongo ? undefined : new FakeSessionStore(),
     now: options.now,

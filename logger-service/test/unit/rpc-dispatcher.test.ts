@@ -10,7 +10,7 @@ function setup() {
   const store = new FakeLogStore();
   const dispatch = createRpcDispatcher(store, logger);
   const call = async (frame: unknown) => {
-    const line = await dispatch(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    const line = await dispatch(typeof frame === 'string' ? frame : JSON.stringify(frame)).run();
     return line === null ? null : JSON.parse(line);
   };
   return { store, call };

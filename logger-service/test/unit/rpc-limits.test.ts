@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { waitFor } from '@suite/test-kit';
+import { createLogger } from '@suite/toolbox';
+import { startRpcServer } from '../../src/rpc/server.js';
+import { FakeLogStore } from '../support/fake-store.js';
+import { LineSocket } from '../support/line-socket.js';
+
+const logger = createLogger('test', 'silent');
+const logInfo = (id: number, name: string) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'LogInfo',
+  params: { name, data: 'd' },
+});
+
+test('when a batch fills the in-flight limit, then each element counts: the next call waits while another connection is answered', async () => {
+  const store = new FakeLogStore();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let started = 0;
+  const insert = store.insert.bind(store);
+  store.insert = async (entry, ids) => {
+    started++;
+    await gate;
+    return insert(entry, ids);
+  };
+  const rpc = await startRpcServer({
+    store,
+    logger,
+    port: 0,
+    host: '127.0.0.1',
+    maxInFlightPerConnection: 4,
+  });
+  const busy = await LineSocket.connect(rpc.port);
+  const other = await LineSocket.connect(rpc.port);
+  try {
+    busy.sendJson([1, 2, 3, 4].map((id) => logInfo(id, `batch-${id}`)));
+    await waitFor(() => started === 4);
+    busy.sendJson({ jsonrpc: '2.0', id: 5, method: 'NoSuchMethod' });
+
+    // The other connection is not held back by the busy one's limit.
+    other.sendJson({ jsonrpc: '2.0', id: 1, method: 'NoSuchMethod' });
+    assert.equal(((await other.nextJson()).error as { code: number }).code, -32601);
+
+    release();
+    const first = await busy.nextJson();
+    assert.ok(
+      Array.isArray(first),
+      `the call after a full batch was answered before the batch: ${JSON.stringify(first)}`,
+    );
+    assert.equal((first as unknown[]).length, 4);
+    assert.equal(((await busy.nextJson()).error as { code: number }).code, -32601);
+  } finally {
+    release();
+    busy.close();
+    other.close();
+    await rpc.close();
+  }
+});
