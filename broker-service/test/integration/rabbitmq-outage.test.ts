@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type LogReader, openLogReader, type Suite, startSuite } from '@suite/launcher';
 import { eventTopology } from '@suite/proto';
+import { closedPort, waitFor } from '@suite/test-kit';
 import amqp from 'amqplib';
-import { closedPort, eventually, sample } from '../support/fakes.js';
+import { sample } from '../support/fakes.js';
 import { gatedProxy, spawnBroker } from '../support/process.js';
 import { uniqueTag } from '../support/suite.js';
 
@@ -19,6 +20,7 @@ describe('broker while RabbitMQ is unreachable', () => {
   const tag = uniqueTag('outage').replace(/-/g, '_');
   const topology = eventTopology({ exchange: `${tag}_exchange`, queue: `${tag}_queue` });
   let loginDuringOutage: string | undefined;
+  let loginWhileHung: string | undefined;
 
   before(async () => {
     suite = await startSuite({
@@ -140,10 +142,13 @@ describe('broker while RabbitMQ is unreachable', () => {
       log: { name: 'event', data: tag },
     });
     assert.equal(viaRabbit.status, 202);
-    await eventually(async () => {
-      const metrics = await (await fetch(`${broker.url}/metrics`)).text();
-      return sample(metrics, 'broker_audit_queue_length') === 0 || undefined;
-    }, 10_000);
+    await waitFor(
+      async () => {
+        const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+        return sample(metrics, 'broker_audit_queue_length') === 0;
+      },
+      { timeoutMs: 10_000 },
+    );
     const connection = await amqp.connect(suite.rabbitUrl);
     try {
       const channel = await connection.createChannel();
@@ -161,6 +166,50 @@ describe('broker while RabbitMQ is unreachable', () => {
       }
       assert.ok(ids.includes(viaRabbit.body.data.eventId), `the queue holds ${ids.join(', ')}`);
       assert.deepEqual(logins, [loginDuringOutage], 'the login made during the outage is on record once');
+    } finally {
+      await connection.close();
+    }
+  });
+  test('when RabbitMQ holds the connection but answers nothing, then logins are answered at once and their event goes out once it answers again', async () => {
+    proxy.freeze();
+    try {
+      // Bounded by 15 s while a publish waits up to DOWNSTREAM_TIMEOUT_MS (60 s) for its confirm.
+      const login = await post('/handle', {
+        action: 'auth',
+        auth: { email: 'admin@example.com', password: 'verysecret' },
+      });
+      assert.equal(login.status, 202, JSON.stringify(login.body));
+      loginWhileHung = login.requestId;
+      // Answered while the broker still holds its connection: not after a heartbeat timeout (~10 s)
+      // or the publish timeout (60 s) ended the wait.
+      const health = await (await fetch(`${broker.url}/health/dependencies`)).json();
+      assert.equal(health.data.rabbitmq, 'ok', 'the login was answered before the connection was given up');
+      const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+      assert.equal(sample(metrics, 'broker_audit_queue_length'), 1, 'the event waits in the queue');
+    } finally {
+      proxy.thaw();
+    }
+    await waitFor(
+      async () => {
+        const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+        return sample(metrics, 'broker_audit_queue_length') === 0;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const connection = await amqp.connect(suite.rabbitUrl);
+    try {
+      const channel = await connection.createChannel();
+      const logins: string[] = [];
+      for (
+        let m = await channel.get(topology.queue, { noAck: true });
+        m;
+        m = await channel.get(topology.queue, { noAck: true })
+      ) {
+        if (JSON.parse(m.content.toString()).name === 'authentication') {
+          logins.push(String(m.properties.headers?.['x-request-id']));
+        }
+      }
+      assert.deepEqual(logins, [loginWhileHung]);
     } finally {
       await connection.close();
     }

@@ -139,15 +139,6 @@ export async function startBroker(overrides: BrokerOverrides = {}, env: Record<s
 }
 export type TestBroker = Awaited<ReturnType<typeof startBroker>>;
 
-/** A port nothing listens on: taken from the kernel, then released. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await listen(server, 0, '127.0.0.1');
-  const { port } = server.address() as AddressInfo;
-  await closeHttpServer(server);
-  return port;
-}
-
 /** A peer that accepts connections and never answers, to provoke timeouts. */
 export async function silentPeer() {
   const server = http.createServer(() => {});
@@ -204,17 +195,6 @@ export function capturingLogger() {
     { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
   );
   return { logger, lines };
-}
-
-/** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A metric sample's value from the Prometheus text, e.g. `sample(text, 'x_total', 'reason="overflow"')`. */

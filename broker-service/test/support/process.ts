@@ -41,21 +41,37 @@ export async function spawnBroker(env: Record<string, string>, readyTimeoutMs = 
 
 /**
  * A TCP forwarder to `target` on a port reserved up front but not listened on until `open()`: until
- * then whoever dials it gets "connection refused", as with a RabbitMQ that is down.
+ * then whoever dials it gets "connection refused", as with a RabbitMQ that is down. `freeze()` keeps
+ * every connection open but forwards nothing, as with a RabbitMQ that is blocked or hung; `thaw()`
+ * lets the held bytes through again.
  */
 export async function gatedProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  let frozen = false;
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
+  const connect = ([client, upstream]: [net.Socket, net.Socket]) => {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     track(client);
     track(upstream);
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
+    if (frozen) {
+      client.pause();
+      upstream.pause();
+    } else connect(pair);
+    client.on('close', () => {
+      pairs.delete(pair);
+      upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   });
   const probe = net.createServer();
@@ -65,6 +81,19 @@ export async function gatedProxy(target: { host: string; port: number }) {
   return {
     port,
     open: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    freeze() {
+      frozen = true;
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const pair of pairs) connect(pair);
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { type LogReader, openLogReader, type ServiceName, type Suite, startSuite } from '@suite/launcher';
+import { uniqueName, waitFor } from '@suite/test-kit';
 
 /** Every service except the front-end: the broker and all its real peers. */
 export const BROKER_AND_PEERS: ServiceName[] = [
@@ -42,21 +42,19 @@ export async function startBrokerSuite(brokerEnv: Record<string, string> = {}): 
   };
 }
 
-export function uniqueTag(prefix: string): string {
-  return `${prefix}-${randomBytes(6).toString('hex')}`;
-}
+export const uniqueTag = (prefix: string): string => uniqueName(prefix, '-');
 
 /** Polls the broker's dependency report until `name` is ok. */
 export async function waitForDependency(brokerUrl: string, name: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const report = await fetch(`${brokerUrl}/health/dependencies`).then(
-      async (res) => (await res.json()).data as Record<string, string>,
-      () => undefined,
-    );
-    if (report?.[name] === 'ok') return;
-    if (Date.now() > deadline)
-      throw new Error(`${name} not ok after ${timeoutMs} ms: ${JSON.stringify(report)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let report: Record<string, string> | undefined;
+  await waitFor(
+    async () => {
+      report = await fetch(`${brokerUrl}/health/dependencies`).then(
+        async (res) => (await res.json()).data as Record<string, string>,
+        () => undefined,
+      );
+      return report?.[name] === 'ok';
+    },
+    { timeoutMs, intervalMs: 100, describe: () => `${name} in ${JSON.stringify(report)}` },
+  );
 }

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { waitFor } from '@suite/test-kit';
 import { createMetrics } from '@suite/toolbox';
 import { createAuditTrail } from '../../src/audit.js';
 import type { EventPublisher } from '../../src/events.js';
-import {
-  capturingLogger,
-  eventually,
-  fakeEvents,
-  sample,
-  startBroker,
-  type TestBroker,
-} from '../support/fakes.js';
+import { capturingLogger, fakeEvents, sample, startBroker, type TestBroker } from '../support/fakes.js';
 
 /** An event bus whose publishes wait until the test lets them through: a RabbitMQ that is blocked. */
 function blockedBus() {
@@ -65,7 +59,7 @@ describe('login audit trail', () => {
       [['authentication', 'login-1']],
     );
     bus.releaseAll();
-    await eventually(() => (bus.waiting.length === 1 ? true : undefined));
+    await waitFor(() => bus.waiting.length === 1);
     bus.releaseAll();
     assert.deepEqual(
       bus.published.map((data) => JSON.parse(data).email),

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { createLogGrpcClient, createLogRpcClient, PeerError } from '@suite/proto';
+import { closedPort, waitFor } from '@suite/test-kit';
 import { createHttpClient } from '@suite/toolbox';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
 import {
   capturingLogger,
-  closedPort,
-  eventually,
   sample,
   scriptedHttp,
   silentPeer,
@@ -166,11 +165,9 @@ describe('broker error mapping', () => {
       auth: { email: 'a@example.com', password: 'pw' },
     });
     assert.equal(res.status, 202);
-    await eventually(async () => {
+    await waitFor(async () => {
       const metrics = await (await fetch(`${broker.url}/metrics`)).text();
-      return (
-        sample(metrics, 'broker_event_publish_failures_total', 'event="authentication"') === 1 || undefined
-      );
+      return sample(metrics, 'broker_event_publish_failures_total', 'event="authentication"') === 1;
     });
   });
 
