@@ -2,8 +2,8 @@ import { authRequestSchema, logEntrySchema, mailRequestSchema } from '@suite/pro
 import { badRequest, describeZodError } from '@suite/toolbox';
 import { z } from 'zod';
 
-export const ACTIONS = ['auth', 'log', 'mail'] as const;
-export const LOG_TRANSPORTS = ['rpc', 'grpc', 'rabbitmq', 'http'] as const;
+const ACTIONS = ['auth', 'log', 'mail'] as const;
+const LOG_TRANSPORTS = ['rpc', 'grpc', 'rabbitmq', 'http'] as const;
 export type LogTransport = (typeof LOG_TRANSPORTS)[number];
 
 const subObject = <S extends z.ZodRawShape>(example: string, shape: S) =>
@@ -13,10 +13,10 @@ const subObject = <S extends z.ZodRawShape>(example: string, shape: S) =>
   });
 
 // The limits are proto's, the same the authentication-service and mail-service apply.
-export const credentialsSchema = subObject('{"auth":{"email","password"}}', authRequestSchema.shape);
+const credentialsSchema = subObject('{"auth":{"email","password"}}', authRequestSchema.shape);
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-export const mailSchema = subObject('{"mail":{"from","to","subject","message"}}', mailRequestSchema.shape);
+const mailSchema = subObject('{"mail":{"from","to","subject","message"}}', mailRequestSchema.shape);
 export type MailMessage = z.infer<typeof mailSchema>;
 
 const logSchema = z.object(logEntrySchema.shape, {
@@ -32,12 +32,12 @@ const viaSchema = z
   .default('rpc')
   .transform((v) => v as LogTransport);
 
-export const actionSchema = z.discriminatedUnion('action', [
+const actionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('auth'), auth: credentialsSchema }),
   z.object({ action: z.literal('log'), log: logSchema, via: viaSchema }),
   z.object({ action: z.literal('mail'), mail: mailSchema }),
 ]);
-export type Action = z.infer<typeof actionSchema>;
+type Action = z.infer<typeof actionSchema>;
 
 /** `{"log":{...}}` as `/log-grpc` takes it. */
 export const logGrpcSchema = z.object({ log: logSchema });

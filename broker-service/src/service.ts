@@ -35,9 +35,9 @@ export interface Broker {
 }
 
 /** Authentication events held while RabbitMQ is slow or down (about 300 bytes each). */
-export const AUDIT_QUEUE_CAPACITY = 1000;
+const AUDIT_QUEUE_CAPACITY = 1000;
 /** Longest wait at shutdown for the audit queue to empty. */
-export const AUDIT_DRAIN_MS = 3000;
+const AUDIT_DRAIN_MS = 3000;
 
 /**
  * The broker's one wiring, used by `main.ts` and the tests: every client is built here once
