@@ -49,3 +49,26 @@ export class CpuMeter {
     return perRequest;
   }
 }
+
+/**
+ * Waits until the processes are quiet (together under `busyFraction` of one core over `windowMs`), or
+ * `timeoutMs` passed. A path leaves work behind when its load stops (50 logins queued behind bcrypt,
+ * calls still in flight), which would otherwise be charged to the next path.
+ * @returns how long it waited, in ms.
+ */
+export async function waitUntilQuiet(
+  pids: () => Record<string, number | undefined>,
+  { windowMs = 500, busyFraction = 0.05, timeoutMs = 30_000 } = {},
+): Promise<number> {
+  const started = performance.now();
+  const total = () =>
+    Object.values(pids()).reduce<number>((sum, pid) => sum + ((pid && readCpuMs(pid)) || 0), 0);
+  let before = total();
+  while (performance.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = total();
+    if (after - before <= windowMs * busyFraction) break;
+    before = after;
+  }
+  return performance.now() - started;
+}

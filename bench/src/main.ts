@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
 import { type BenchOptions, parseArgs, UsageError } from './args.js';
 import { measureBcryptAlone, measureCeiling, requestsServed } from './ceilings.js';
-import { CpuMeter } from './cpu.js';
+import { CpuMeter, waitUntilQuiet } from './cpu.js';
 import { type DevStore, startDevStore } from './dev-store.js';
 import { measureEventPath, measureRabbitCeiling } from './event-path.js';
 import { runLoad } from './load.js';
@@ -169,6 +169,8 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       say(`dev store: ${path.storeHolds === 0 ? 'emptying' : `filling to ${path.storeHolds} entries`}`);
       await devStore.holdEntries(running.mongoUrl, path.storeHolds);
     }
+    const waited = await waitUntilQuiet(() => ({ ...pids(), store: process.pid }));
+    if (waited > 1000) say(`waited ${(waited / 1000).toFixed(1)} s for the previous path's work to finish`);
     say(`path: ${path.label} (${load.durationSeconds} s)`);
     sampler.start();
     cpu.begin();
