@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createEventEmitter } from '@suite/proto';
+import { createEventPublisher } from '@suite/proto';
 import { createLogger, sleep } from '@suite/toolbox';
 import amqp from 'amqplib';
 
@@ -92,7 +92,7 @@ export interface EventPathOptions {
  */
 export async function measureEventPath(options: EventPathOptions): Promise<EventPathResult> {
   const { events: n } = options;
-  const emitter = createEventEmitter({
+  const emitter = createEventPublisher({
     url: options.rabbitUrl,
     logger: createLogger('bench', 'silent'),
     exchange: options.exchange,

@@ -1,4 +1,4 @@
-import type { EventEmitter } from '@suite/proto';
+import type { EventPublisher as BusPublisher } from '@suite/proto';
 
-/** The part of `@suite/proto`'s event emitter the broker uses; tests hand in a fake. */
-export type EventPublisher = Pick<EventEmitter, 'publish' | 'isConnected'>;
+/** The part of `@suite/proto`'s event publisher the broker uses; tests hand in a fake. */
+export type EventPublisher = Pick<BusPublisher, 'publish' | 'isConnected'>;

@@ -1,5 +1,5 @@
 import {
-  createEventEmitter,
+  createEventPublisher,
   createLogGrpcClient,
   createLogRpcClient,
   type LogGrpcClient,
@@ -75,7 +75,7 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
     overrides.events ??
     own(
       'rabbitmq',
-      createEventEmitter({
+      createEventPublisher({
         url: config.RABBIT_URL,
         logger,
         publishTimeoutMs: timeoutMs,

@@ -1,20 +1,15 @@
-import { createLogger, handleShutdown, runMain } from '@suite/toolbox';
+import { runMain, serveHttp } from '@suite/toolbox';
 import { readConfig } from './config.js';
-import { startListener } from './listener.js';
+import { buildListener } from './service.js';
 
 runMain('listener-service', async () => {
   const config = readConfig();
-  const logger = createLogger('listener-service', config.LOG_LEVEL);
-  const listener = await startListener(config, logger);
-  logger.info(
-    {
-      port: listener.port,
-      queue: config.QUEUE_NAME,
-      exchange: config.EXCHANGE_NAME,
-      transport: config.LOGGER_TRANSPORT,
-    },
-    'listening',
-  );
-  // One step: the listener stops consuming first, drains in-flight work, then closes its clients and HTTP server.
-  handleShutdown({ logger, steps: [['listener', () => listener.stop()]] });
+  const listener = buildListener(config);
+  await serveHttp(listener.app, {
+    port: config.PORT,
+    logger: listener.logger,
+    details: { queue: config.QUEUE_NAME, exchange: config.EXCHANGE_NAME, transport: config.LOGGER_TRANSPORT },
+    // After the HTTP server: stop consuming, drain in-flight events, close the logger client.
+    closeAfter: [['listener', () => listener.close()]],
+  });
 });

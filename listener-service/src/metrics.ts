@@ -1,7 +1,7 @@
 import type { Registry } from '@suite/toolbox';
 import { Counter, Gauge } from 'prom-client';
 
-export const DEAD_LETTER_REASONS = ['malformed', 'invalid', 'rejected', 'exhausted'] as const;
+export const DEAD_LETTER_REASONS = ['malformed', 'invalid', 'rejected'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 export interface ListenerMetrics {
@@ -28,7 +28,7 @@ export function createListenerMetrics(registry: Registry): ListenerMetrics {
     }),
     retried: new Counter({
       name: 'listener_events_retried_total',
-      help: 'Events sent to the delayed retry queue after the logger failed',
+      help: 'Events sent to the delayed retry queue after a failure that may pass',
       registers,
     }),
     deadLettered: new Counter({

@@ -1,14 +1,19 @@
 export { splitHostPort } from './address.js';
 export { isPeerError, PeerError, type PeerErrorKind } from './errors.js';
-export { recycleConnectionOnChannelLoss } from './events/channel-recovery.js';
-export { connectToRabbit, type RabbitConnection, type RabbitConnectionOptions } from './events/connection.js';
 export {
-  createEventEmitter,
-  type EventEmitter,
-  type EventEmitterOptions,
+  type DeliveryHandler,
+  type EventConsumer,
+  type EventConsumerOptions,
+  type SettleChannel,
+  startEventConsumer,
+} from './events/consumer.js';
+export {
+  createEventPublisher,
+  type EventPublisher,
+  type EventPublisherOptions,
   type EventSeverity,
   type PublishOptions,
-} from './events/emitter.js';
+} from './events/publisher.js';
 export * from './events/topology.js';
 export { type LineReader, type LineReaderOptions, readLines } from './framing.js';
 export {

@@ -7,11 +7,12 @@ import {
   eventTopology,
   type LogEntry,
   PeerError,
+  type SettleChannel,
 } from '@suite/proto';
 import { createLogger } from '@suite/toolbox';
 import type { Message, Options } from 'amqplib';
-import type { LogStore } from '../../src/clients/log-store.js';
-import { createMessageHandler, type SettleChannel } from '../../src/consumer/handler.js';
+import type { LoggerClient } from '../../src/clients/logger.js';
+import { createMessageHandler } from '../../src/handler.js';
 
 const topology = eventTopology({ exchange: 'unit_exchange', queue: 'unit_queue' });
 const logger = createLogger('listener-test', 'silent');
@@ -51,31 +52,39 @@ function fakeChannel(options: { publishFails?: boolean; ackThrows?: boolean } = 
   return { channel, acked, nacked, published };
 }
 
-function fakeStore(failWith?: Error) {
+function fakeLoggerClient(failWith?: Error) {
   const calls: Array<{ entry: LogEntry; ids: { eventId: string; requestId?: string } }> = [];
-  const store: LogStore = {
-    async store(entry, ids) {
+  const client: LoggerClient = {
+    async write(entry, ids) {
       calls.push({ entry, ids });
       if (failWith) throw failWith;
     },
     async close() {},
   };
-  return { store, calls };
+  return { client, calls };
 }
 
-function handlerWith(store: LogStore, maxAttempts = 3) {
-  return createMessageHandler({ store, logger, topology, maxAttempts, retryBaseMs: 100, retryMaxMs: 250 });
+/** Jitter fixed at none, so delays are the ceiling of each attempt. */
+function handlerWith(loggerClient: LoggerClient) {
+  return createMessageHandler({
+    loggerClient,
+    logger,
+    topology,
+    retryBaseMs: 100,
+    retryMaxMs: 250,
+    random: () => 1,
+  });
 }
 
 describe('message handler', () => {
   test('when the logger stores the event, then the message is acked with nothing republished', async () => {
-    const { store, calls } = fakeStore();
+    const { client, calls } = fakeLoggerClient();
     const { channel, acked, published } = fakeChannel();
     const msg = message(JSON.stringify({ name: 'broker_hit', data: 'x' }), {
       headers: { [AMQP_REQUEST_ID_HEADER]: 'req-7' },
     });
 
-    const outcome = await handlerWith(store)(msg, channel);
+    const outcome = await handlerWith(client)(msg, channel);
 
     assert.deepEqual(outcome, { kind: 'stored', eventId: 'event-1' });
     assert.deepEqual(calls, [
@@ -86,10 +95,13 @@ describe('message handler', () => {
   });
 
   test('when the event has an unknown name, then it is stored like any other', async () => {
-    const { store, calls } = fakeStore();
+    const { client, calls } = fakeLoggerClient();
     const { channel, acked } = fakeChannel();
 
-    const outcome = await handlerWith(store)(message(JSON.stringify({ name: 'custom', data: 'y' })), channel);
+    const outcome = await handlerWith(client)(
+      message(JSON.stringify({ name: 'custom', data: 'y' })),
+      channel,
+    );
 
     assert.equal(outcome.kind, 'stored');
     assert.equal(calls[0]?.entry.name, 'custom');
@@ -97,11 +109,11 @@ describe('message handler', () => {
   });
 
   test('when the body is not JSON, then a copy goes to the dead queue and the original is acked without storing', async () => {
-    const { store, calls } = fakeStore();
+    const { client, calls } = fakeLoggerClient();
     const { channel, acked, published } = fakeChannel();
     const msg = message('not json {');
 
-    const outcome = await handlerWith(store)(msg, channel);
+    const outcome = await handlerWith(client)(msg, channel);
 
     assert.equal(outcome.kind, 'dead');
     assert.equal(outcome.kind === 'dead' && outcome.reason, 'malformed');
@@ -115,10 +127,10 @@ describe('message handler', () => {
   });
 
   test('when the body is JSON but not an event, then it is dead-lettered as invalid', async () => {
-    const { store, calls } = fakeStore();
+    const { client, calls } = fakeLoggerClient();
     const { channel, published } = fakeChannel();
 
-    const outcome = await handlerWith(store)(message(JSON.stringify({ name: 42 })), channel);
+    const outcome = await handlerWith(client)(message(JSON.stringify({ name: 42 })), channel);
 
     assert.equal(outcome.kind === 'dead' && outcome.reason, 'invalid');
     assert.equal(calls.length, 0);
@@ -126,11 +138,13 @@ describe('message handler', () => {
   });
 
   test('when the logger fails, then a delayed copy with one more attempt goes to the retry queue before the ack', async () => {
-    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
+    const { client } = fakeLoggerClient(
+      new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'),
+    );
     const { channel, acked, published } = fakeChannel();
     const msg = message(JSON.stringify({ name: 'log', data: 'z' }));
 
-    const outcome = await handlerWith(store)(msg, channel);
+    const outcome = await handlerWith(client)(msg, channel);
 
     assert.deepEqual(outcome, { kind: 'retried', eventId: 'event-1', attempt: 1, delayMs: 100 });
     assert.equal(published.length, 1);
@@ -143,14 +157,16 @@ describe('message handler', () => {
   });
 
   test('when a retried event fails again, then the delay grows and stays under the cap', async () => {
-    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
+    const { client } = fakeLoggerClient(
+      new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'),
+    );
     const { channel, published } = fakeChannel();
 
-    const second = await handlerWith(store, 10)(
+    const second = await handlerWith(client)(
       message(JSON.stringify({ name: 'log', data: 'z' }), { headers: { [ATTEMPTS_HEADER]: 1 } }),
       channel,
     );
-    const fourth = await handlerWith(store, 10)(
+    const fourth = await handlerWith(client)(
       message(JSON.stringify({ name: 'log', data: 'z' }), { headers: { [ATTEMPTS_HEADER]: 3 } }),
       channel,
     );
@@ -160,35 +176,50 @@ describe('message handler', () => {
     assert.equal(published[1]?.options.headers?.[ATTEMPTS_HEADER], 4);
   });
 
-  test('when the last attempt fails, then the event is dead-lettered as exhausted', async () => {
-    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
-    const { channel, acked, published } = fakeChannel();
-    const msg = message(JSON.stringify({ name: 'log', data: 'z' }), { headers: { [ATTEMPTS_HEADER]: 2 } });
+  test('when a failure that may pass keeps coming back, then the event is retried again and again, never dead-lettered', async () => {
+    for (const kind of ['unreachable', 'timeout', 'refused', 'overloaded'] as const) {
+      const { client } = fakeLoggerClient(new PeerError('logger-service', kind, 'still down'));
+      const { channel, acked, published } = fakeChannel();
+      const msg = message(JSON.stringify({ name: 'log', data: 'z' }), {
+        headers: { [ATTEMPTS_HEADER]: 500 },
+      });
 
-    const outcome = await handlerWith(store, 3)(msg, channel);
+      const outcome = await handlerWith(client)(msg, channel);
 
-    assert.equal(outcome.kind === 'dead' && outcome.reason, 'exhausted');
-    assert.equal(published[0]?.routingKey, topology.deadQueue);
-    assert.match(String(published[0]?.options.headers?.[DEAD_REASON_HEADER]), /after 3 attempts/);
-    assert.deepEqual(acked, [msg]);
+      assert.deepEqual(outcome, { kind: 'retried', eventId: 'event-1', attempt: 501, delayMs: 250 }, kind);
+      assert.equal(published[0]?.routingKey, topology.retryQueue);
+      assert.deepEqual(acked, [msg]);
+    }
+  });
+
+  test('when the logger client fails with something unforeseen, then the event is retried rather than dead-lettered', async () => {
+    const { client } = fakeLoggerClient(new Error('socket hang up'));
+    const { channel, published } = fakeChannel();
+
+    const outcome = await handlerWith(client)(message(JSON.stringify({ name: 'log', data: 'z' })), channel);
+
+    assert.equal(outcome.kind, 'retried');
+    assert.equal(published[0]?.routingKey, topology.retryQueue);
   });
 
   test('when the logger rejects the entry as invalid, then it is dead-lettered at once', async () => {
-    const { store } = fakeStore(new PeerError('logger-service', 'invalid', 'data: too long'));
+    const { client } = fakeLoggerClient(new PeerError('logger-service', 'invalid', 'data: too long'));
     const { channel, published } = fakeChannel();
 
-    const outcome = await handlerWith(store)(message(JSON.stringify({ name: 'log', data: 'z' })), channel);
+    const outcome = await handlerWith(client)(message(JSON.stringify({ name: 'log', data: 'z' })), channel);
 
     assert.equal(outcome.kind === 'dead' && outcome.reason, 'rejected');
     assert.equal(published[0]?.routingKey, topology.deadQueue);
   });
 
   test('when the retry copy cannot be published, then the original is not acked but handed back', async () => {
-    const { store } = fakeStore(new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'));
+    const { client } = fakeLoggerClient(
+      new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'),
+    );
     const { channel, acked, nacked } = fakeChannel({ publishFails: true });
     const msg = message(JSON.stringify({ name: 'log', data: 'z' }));
 
-    const outcome = await handlerWith(store)(msg, channel);
+    const outcome = await handlerWith(client)(msg, channel);
 
     assert.equal(outcome.kind, 'abandoned');
     assert.equal(acked.length, 0);
@@ -196,22 +227,22 @@ describe('message handler', () => {
   });
 
   test('when the channel closed before the ack, then the outcome says the message is left for redelivery', async () => {
-    const { store, calls } = fakeStore();
+    const { client, calls } = fakeLoggerClient();
     const { channel } = fakeChannel({ ackThrows: true });
 
-    const outcome = await handlerWith(store)(message(JSON.stringify({ name: 'log', data: 'z' })), channel);
+    const outcome = await handlerWith(client)(message(JSON.stringify({ name: 'log', data: 'z' })), channel);
 
     assert.equal(calls.length, 1);
     assert.equal(outcome.kind, 'abandoned');
   });
 
   test('when a message has no message id, then one id is made up and carried by its retry copy', async () => {
-    const { store, calls } = fakeStore(
+    const { client, calls } = fakeLoggerClient(
       new PeerError('logger-service', 'unreachable', 'connect ECONNREFUSED'),
     );
     const { channel, published } = fakeChannel();
 
-    await handlerWith(store)(
+    await handlerWith(client)(
       message(JSON.stringify({ name: 'log', data: 'z' }), { messageId: undefined }),
       channel,
     );

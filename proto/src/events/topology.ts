@@ -63,11 +63,13 @@ export async function assertEventTopology(channel: TopologyChannel, topology: Ev
 }
 
 /**
- * Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped. Growing delays let
- * a restarting logger recover instead of being hammered by a hot requeue loop.
+ * Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped at `maxMs`, of which
+ * a random half is taken off ("equal jitter"). Growing delays let a restarting logger recover
+ * instead of being hammered; the jitter keeps events that failed together from coming back together.
  */
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 /** Reads the attempts header defensively: it may come from any producer. */

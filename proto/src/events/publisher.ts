@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { PeerError, type PeerErrorKind } from '../errors.js';
 import type { ProtoLogger } from '../logger.js';
 import { AMQP_REQUEST_ID_HEADER, type LogRoutingKey } from '../names.js';
 import { describeIssues, logEventSchema } from '../schemas.js';
-import { recycleConnectionOnChannelLoss } from './channel-recovery.js';
-import { connectToRabbit } from './connection.js';
-import { assertEventTopology, eventTopology } from './topology.js';
+import { openEventChannel } from './channel.js';
+import { eventTopology } from './topology.js';
 
 export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
 
@@ -20,8 +18,12 @@ export interface PublishOptions {
   requestId?: string;
 }
 
-export interface EventEmitter {
-  /** Resolves once RabbitMQ confirmed the event; rejects with a PeerError (`unreachable` at once while disconnected). */
+export interface EventPublisher {
+  /**
+   * Resolves once RabbitMQ confirmed the event and routed it to a queue; rejects with a PeerError:
+   * `unreachable` at once while disconnected, `refused` on a nack or when no queue is bound,
+   * `timeout` without a confirm in time, `invalid` for an event that breaks the contract.
+   */
   publish(event: { name: string; data: string }, options?: PublishOptions): Promise<{ eventId: string }>;
   isConnected(): boolean;
   /** Readiness check: rejects while the connection to RabbitMQ is down. */
@@ -29,7 +31,7 @@ export interface EventEmitter {
   close(): Promise<void>;
 }
 
-export interface EventEmitterOptions {
+export interface EventPublisherOptions {
   url: string;
   logger: ProtoLogger;
   /** Longest wait for RabbitMQ's confirm before the publish fails as `timeout`. */
@@ -44,11 +46,12 @@ export interface EventEmitterOptions {
 }
 
 /**
- * One long-lived connection and confirm channel for the life of the process. amqp-connection-manager
- * reconnects on its own; while it is disconnected publishes fail at once instead of queueing in
- * memory, so callers can answer at once and nothing is silently lost on a crash.
+ * The producer side of the event bus: one long-lived connection and confirm channel for the life
+ * of the process. While disconnected, publishes fail at once instead of queueing in memory, so
+ * callers can answer at once and nothing is silently lost on a crash. Every publish is
+ * `mandatory`: an event no queue takes comes back and fails the publish instead of vanishing.
  */
-export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
+export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
   const {
     url,
     logger,
@@ -58,73 +61,43 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
   } = options;
   const topology = eventTopology({ exchange: options.exchange, queue: options.queue });
   const { exchange } = topology;
-  const log = logger.child({ component: 'event-emitter' });
-
-  const { manager, lastFailure } = connectToRabbit({
+  // RabbitMQ sends basic.return before the confirm of the same message, so the publish can tell.
+  const returned = new Set<string>();
+  const bus = openEventChannel({
     url,
     connectionName,
-    logger: log,
-    details: { exchange },
-  });
-  manager.on('blocked', ({ reason }) => log.warn({ reason }, 'RabbitMQ blocked publishing'));
-  manager.on('unblocked', () => log.info({}, 'RabbitMQ unblocked publishing'));
-
-  let channelReady = false;
-  let closed = false;
-  const channel: ChannelWrapper = manager.createChannel({
-    json: false,
-    confirm: true,
-    setup: async (ch: ConfirmChannel) => {
-      recycleConnectionOnChannelLoss({
-        manager,
-        channel: ch,
-        logger: log,
-        isClosing: () => closed,
-        onLost: () => {
-          channelReady = false;
-        },
-      });
-      await assertEventTopology(ch, topology);
+    logger: logger.child({ component: 'event-emitter' }),
+    topology,
+    onOpen: async (channel: ConfirmChannel) => {
+      returned.clear();
+      channel.on('return', (message: ConsumeMessage) => returned.add(String(message.properties.messageId)));
     },
   });
-  channel.on('connect', () => {
-    channelReady = true;
-  });
-  channel.on('close', () => {
-    channelReady = false;
-  });
-  manager.on('disconnect', () => {
-    channelReady = false;
-  });
-  channel.on('error', (err: Error) => {
-    log.error({ err: err.message }, 'event channel setup failed');
-  });
-
-  const isConnected = () => !closed && manager.isConnected() && channelReady;
+  let closed = false;
 
   const fail = (kind: PeerErrorKind, detail: string, cause?: unknown) =>
     new PeerError(peer, kind, detail, { cause });
+  const isConnected = () => !closed && bus.isReady();
 
   return {
     async publish(event, publishOptions = {}) {
       const parsed = logEventSchema.safeParse(event);
       if (!parsed.success) throw fail('invalid', `invalid event: ${describeIssues(parsed.error)}`);
       if (closed) throw fail('unreachable', 'the event emitter is closed');
-      if (!isConnected()) throw fail('unreachable', `not connected to RabbitMQ (${lastFailure()})`);
+      if (!isConnected()) throw fail('unreachable', `not connected to RabbitMQ (${bus.lastFailure()})`);
 
       const eventId = publishOptions.eventId ?? randomUUID();
       const { requestId } = publishOptions;
       const routingKey: LogRoutingKey = `log.${publishOptions.severity ?? 'INFO'}`;
-      const headers: Record<string, string> = {};
-      if (requestId) headers[AMQP_REQUEST_ID_HEADER] = requestId;
       try {
-        await channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(parsed.data)), {
+        await bus.wrapper.publish(exchange, routingKey, Buffer.from(JSON.stringify(parsed.data)), {
           persistent: true,
+          mandatory: true,
           messageId: eventId,
           contentType: 'application/json',
           timestamp: Math.floor(Date.now() / 1000),
           type: parsed.data.name,
-          headers,
+          headers: requestId ? { [AMQP_REQUEST_ID_HEADER]: requestId } : {},
           // Bounds the wait for the confirm (and for a reconnect that happens mid-publish).
           timeout: publishTimeoutMs,
         });
@@ -136,17 +109,19 @@ export function createEventEmitter(options: EventEmitterOptions): EventEmitter {
         // A nack (a queue refused the message) or a channel that closed under the publish.
         throw fail(isConnected() ? 'refused' : 'unreachable', message, err);
       }
+      if (returned.delete(eventId)) {
+        throw fail('refused', `no queue is bound to ${exchange} for ${routingKey}; the event was not kept`);
+      }
       return { eventId };
     },
     isConnected,
     async ready() {
-      if (!isConnected()) throw new Error(`RabbitMQ not connected (${lastFailure()})`);
+      if (!isConnected()) throw new Error(`RabbitMQ not connected (${bus.lastFailure()})`);
     },
     async close() {
       if (closed) return;
       closed = true;
-      await channel.close().catch((err: Error) => log.debug({ err: err.message }, 'channel close failed'));
-      await manager.close();
+      await bus.close();
     },
   };
 }

@@ -11,20 +11,13 @@ import {
   ORIGINAL_EXCHANGE_HEADER,
   ORIGINAL_ROUTING_KEY_HEADER,
   retryDelayMs,
+  type SettleChannel,
 } from '@suite/proto';
 import { describeZodError, type Logger } from '@suite/toolbox';
 import type { Message, Options } from 'amqplib';
-import type { LogStore } from '../clients/log-store.js';
-import { isPermanentFailure } from '../failures.js';
-import type { DeadLetterReason } from '../metrics.js';
-
-/** The channel operations a handler needs, bound to the channel that delivered the message. */
-export interface SettleChannel {
-  ack(message: Message): void;
-  nack(message: Message, requeue: boolean): void;
-  /** Resolves once RabbitMQ confirmed the publish. */
-  publish(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void>;
-}
+import type { LoggerClient } from './clients/logger.js';
+import { isPermanentFailure } from './failures.js';
+import type { DeadLetterReason } from './metrics.js';
 
 export type Outcome =
   | { kind: 'stored'; eventId: string }
@@ -34,12 +27,13 @@ export type Outcome =
   | { kind: 'abandoned'; detail: string };
 
 export interface MessageHandlerOptions {
-  store: LogStore;
+  loggerClient: LoggerClient;
   logger: Logger;
   topology: EventTopology;
-  maxAttempts: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** The jitter's source; tests pass a fixed one. */
+  random?: () => number;
 }
 
 const KNOWN_NAMES = new Set<string>(Object.values(EVENT_NAMES));
@@ -63,14 +57,15 @@ function parseEvent(content: Buffer): Parsed {
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
- * Decides what happens to one delivery: store then ack; on a logger failure, a delayed copy with
- * one more attempt then ack; past the attempt budget, or when the body can never be stored, a copy
- * in the dead-letter queue then ack. The original is acked only after its successor is confirmed,
- * so a crash at any point leaves the event in RabbitMQ (at least once; the event id makes the
- * logger's write idempotent).
+ * Decides what happens to one delivery: store then ack; on a failure that may pass (the logger
+ * unreachable, slow, refusing or overloaded), a delayed copy with one more attempt then ack, for as
+ * long as it takes; when the body or the logger's verdict says it can never be stored, a copy in the
+ * dead-letter queue then ack. The original is acked only after its successor is confirmed, so a
+ * crash at any point leaves the event in RabbitMQ (at least once; the event id makes the logger's
+ * write idempotent).
  */
 export function createMessageHandler(options: MessageHandlerOptions) {
-  const { store, logger, topology, maxAttempts, retryBaseMs, retryMaxMs } = options;
+  const { loggerClient, logger, topology, retryBaseMs, retryMaxMs, random } = options;
 
   function copyProperties(
     message: Message,
@@ -156,7 +151,7 @@ export function createMessageHandler(options: MessageHandlerOptions) {
     );
 
     try {
-      await store.store(event, { eventId, requestId });
+      await loggerClient.write(event, { eventId, requestId });
     } catch (err) {
       if (isPermanentFailure(err)) {
         return deadLetter(
@@ -168,22 +163,15 @@ export function createMessageHandler(options: MessageHandlerOptions) {
         );
       }
       const attempt = attemptsOf(message.properties.headers) + 1;
-      if (attempt >= maxAttempts) {
-        return deadLetter(
-          channel,
-          message,
-          eventId,
-          'exhausted',
-          `not stored after ${attempt} attempts: ${errorText(err)}`,
-        );
-      }
-      const delayMs = retryDelayMs(attempt, retryBaseMs, retryMaxMs);
+      const delayMs = retryDelayMs(attempt, retryBaseMs, retryMaxMs, random);
       const failure = await moveTo(channel, message, topology.retryQueue, {
         ...copyProperties(message, eventId, { [ATTEMPTS_HEADER]: attempt }),
         expiration: String(delayMs),
       });
       if (failure) return { kind: 'abandoned', detail: failure };
-      logger.info(
+      // One line at info per event; the repeats of a long outage only at debug.
+      (attempt === 1 ? logger.info : logger.debug).call(
+        logger,
         { eventId, attempt, delayMs, err: errorText(err) },
         'logger failed, event scheduled for retry',
       );

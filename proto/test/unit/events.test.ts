@@ -4,13 +4,15 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertEventTopology,
   attemptsOf,
-  createEventEmitter,
-  type EventEmitter,
+  createEventPublisher,
+  type EventPublisher,
   eventTopology,
   PeerError,
+  type ProtoLogger,
   retryDelayMs,
-} from '@suite/proto';
-import { createLogger } from '@suite/toolbox';
+} from '../../src/index.js';
+
+const silent: ProtoLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 /** A port nothing listens on: bound once by us, then released. */
 async function closedPort(): Promise<number> {
@@ -21,13 +23,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('event emitter without RabbitMQ', () => {
-  let emitter: EventEmitter;
+describe('event publisher without RabbitMQ', () => {
+  let emitter: EventPublisher;
 
   before(async () => {
-    emitter = createEventEmitter({
+    emitter = createEventPublisher({
       url: `amqp://guest:guest@127.0.0.1:${await closedPort()}`,
-      logger: createLogger('emitter-test', 'silent'),
+      logger: silent,
       publishTimeoutMs: 1000,
     });
   });
@@ -56,11 +58,20 @@ describe('event emitter without RabbitMQ', () => {
 });
 
 describe('retry schedule', () => {
-  test('when attempts grow, then the delay doubles from the base up to the cap', () => {
+  test('when attempts grow, then the delay ceiling doubles from the base up to the cap, and jitter takes off at most half', () => {
+    const schedule = (random: () => number) =>
+      [1, 2, 3, 4, 5, 6].map((attempt) => retryDelayMs(attempt, 1000, 10_000, random));
     assert.deepEqual(
-      [1, 2, 3, 4, 5, 6].map((attempt) => retryDelayMs(attempt, 1000, 10_000)),
+      schedule(() => 1),
       [1000, 2000, 4000, 8000, 10_000, 10_000],
     );
+    assert.deepEqual(
+      schedule(() => 0),
+      [500, 1000, 2000, 4000, 5000, 5000],
+    );
+    const delays = Array.from({ length: 200 }, () => retryDelayMs(3, 1000, 10_000));
+    assert.ok(delays.every((d) => d >= 2000 && d <= 4000));
+    assert.ok(new Set(delays).size > 1, 'the delay varies between events');
   });
 
   test('when the attempts header is missing or garbage, then it counts as zero', () => {

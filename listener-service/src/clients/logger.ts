@@ -1,13 +1,13 @@
 import { createLogGrpcClient, createLogRpcClient, type LogEntry } from '@suite/proto';
 
-/** Where consumed events end up: the logger-service, which deduplicates on the event id. */
-export interface LogStore {
-  /** Resolves only once the logger confirmed the entry is stored. */
-  store(entry: LogEntry, ids: { eventId: string; requestId?: string }): Promise<void>;
+/** The logger-service as the listener uses it; it deduplicates on the event id. */
+export interface LoggerClient {
+  /** Resolves only once the logger confirmed the entry is stored; rejects with proto's PeerError. */
+  write(entry: LogEntry, ids: { eventId: string; requestId?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface LogStoreOptions {
+export interface LoggerClientOptions {
   transport: 'rpc' | 'grpc';
   rpcAddress: string;
   grpcAddress: string;
@@ -15,12 +15,12 @@ export interface LogStoreOptions {
 }
 
 /** One long-lived client for the life of the listener, over the configured transport. */
-export function createLogStore(options: LogStoreOptions): LogStore {
+export function createLoggerClient(options: LoggerClientOptions): LoggerClient {
   const { timeoutMs = 5000 } = options;
   if (options.transport === 'grpc') {
     const client = createLogGrpcClient({ address: options.grpcAddress, timeoutMs });
     return {
-      async store(entry, ids) {
+      async write(entry, ids) {
         await client.writeLog(entry, ids);
       },
       async close() {
@@ -30,7 +30,7 @@ export function createLogStore(options: LogStoreOptions): LogStore {
   }
   const client = createLogRpcClient({ address: options.rpcAddress, timeoutMs });
   return {
-    async store(entry, ids) {
+    async write(entry, ids) {
       await client.logInfo(entry, ids);
     },
     async close() {

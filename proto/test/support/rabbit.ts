@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { promisify } from 'node:util';
-import { eventTopology } from '@suite/proto';
 import amqp, { type ChannelModel } from 'amqplib';
+import { eventTopology } from '../../src/index.js';
 
 const run = promisify(execFile);
 
@@ -117,4 +118,48 @@ export async function consumerPrefetches(queue: string): Promise<number[]> {
     .map((line) => line.split('\t'))
     .filter(([name]) => name === queue)
     .map(([, prefetch]) => Number(prefetch));
+}
+
+/**
+ * A loopback TCP proxy in front of RabbitMQ that a test can cut and restore, so an outage lasts
+ * exactly as long as the test wants (RabbitMQ itself is shared and never stopped). While cut, every
+ * connection through it is dropped and new ones are reset at once.
+ */
+export async function startRabbitProxy(target = new URL(RABBIT_URL)) {
+  const sockets = new Set<net.Socket>();
+  let cut = false;
+  const server = net.createServer((client) => {
+    if (cut) return client.destroy();
+    const upstream = net.connect({ host: target.hostname, port: Number(target.port || 5672) });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const url = new URL(RABBIT_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    cut() {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      cut = false;
+    },
+    close() {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
