@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createLogRpcClient } from '@suite/proto';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
@@ -116,7 +117,18 @@ describe('JSON-RPC over TCP', () => {
   });
 
   test('when the shared proto client calls LogInfo, then it gets the result and one connection is reused', async () => {
-    const client = createLogRpcClient({ address: `127.0.0.1:${service.rpcPort}`, timeoutMs: 5000 });
+    // A loopback relay in front of the logger counts the connections the client opens.
+    const opened: net.Socket[] = [];
+    const relay = net.createServer((socket) => {
+      opened.push(socket);
+      const upstream = net.connect(service.rpcPort, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      for (const end of [socket, upstream])
+        end.on('error', () => undefined).on('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const { port } = relay.address() as net.AddressInfo;
+    const client = createLogRpcClient({ address: `127.0.0.1:${port}`, timeoutMs: 5000 });
     try {
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
@@ -132,8 +144,11 @@ describe('JSON-RPC over TCP', () => {
         assert.match(err.message, /name must not be empty/);
         return true;
       });
+      assert.equal(opened.length, 1, 'eleven calls over one connection');
     } finally {
       client.close();
+      for (const socket of opened) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
     }
   });
 
