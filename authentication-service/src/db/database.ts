@@ -1,6 +1,6 @@
-import { type Logger, retry, unavailable } from '@suite/toolbox';
+import { isAppError, type Logger, retry, unavailable } from '@suite/toolbox';
 import pg, { type QueryResultRow } from 'pg';
-import { isConnectionError, isDatabaseOutage } from './errors.js';
+import { isConnectionError, isDatabaseOutage, isDatabaseTimeout } from './errors.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -49,8 +49,12 @@ export function createDatabase(options: DatabaseOptions): Database {
     logger.warn({ err: err.message }, 'idle database connection lost; it will be replaced');
   });
 
-  const asOutage = (err: unknown): unknown =>
-    isDatabaseOutage(err) ? unavailable('user database is unavailable', err) : err;
+  // Public messages name the dependency and the kind of failure only; the driver's text (addresses,
+  // codes) stays in the cause, which the error middleware logs with the request id.
+  const asOutage = (err: unknown): unknown => {
+    if (isDatabaseTimeout(err)) return unavailable('user database timed out', err);
+    return isDatabaseOutage(err) ? unavailable('user database unavailable', err) : err;
+  };
 
   async function query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
     try {
@@ -84,7 +88,13 @@ export function createDatabase(options: DatabaseOptions): Database {
       }
     },
     async ping() {
-      await query('SELECT 1');
+      // /readyz shows the message of whatever this throws, so no driver text may pass.
+      try {
+        await query('SELECT 1');
+      } catch (err) {
+        logger.warn({ err }, 'readiness check: user database failed');
+        throw isAppError(err) ? err : unavailable('user database unavailable', err);
+      }
     },
     close: () => pool.end(),
   };

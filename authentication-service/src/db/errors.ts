@@ -42,12 +42,16 @@ export function isConnectionError(err: unknown): boolean {
  * request or as invalid credentials.
  */
 export function isDatabaseOutage(err: unknown): boolean {
-  if (isConnectionError(err)) return true;
-  // pg's client-side query_timeout: the server stopped answering mid-query.
-  if (err instanceof Error && err.message.includes('Query read timeout')) return true;
+  if (isConnectionError(err) || isDatabaseTimeout(err)) return true;
   const code = codeOf(err) ?? '';
-  // 57014 statement timeout, 53xxx insufficient resources, 3D000 database missing, 28xxx auth failure
-  return code === '57014' || code === '3D000' || code.startsWith('53') || code.startsWith('28');
+  // 53xxx insufficient resources, 3D000 database missing, 28xxx auth failure
+  return code === '3D000' || code.startsWith('53') || code.startsWith('28');
+}
+
+/** The server cancelled a statement (57014) or stopped answering mid-query (pg's query_timeout). */
+export function isDatabaseTimeout(err: unknown): boolean {
+  if (err instanceof Error && err.message.includes('Query read timeout')) return true;
+  return codeOf(err) === '57014';
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -8,6 +8,7 @@ import { seedUser } from '../../src/users/seed.js';
 import { createUserStore } from '../../src/users/store.js';
 import {
   adminQuery,
+  capturingLogger,
   dropDatabase,
   hashPassword,
   logger,
@@ -79,7 +80,7 @@ describe('database lifecycle', () => {
       assert.deepEqual(await slow.query('SHOW statement_timeout'), [{ statement_timeout: '300ms' }]);
       await assert.rejects(slow.query('SELECT pg_sleep(5)'), (err: Error) => {
         assert.equal((err as Error & { status?: number }).status, 503);
-        assert.equal(err.message, 'user database is unavailable');
+        assert.equal(err.message, 'user database timed out');
         // 57014 is the server's statement timeout, not the client-side read timeout that backs it up.
         assert.equal((err.cause as { code?: string } | undefined)?.code, '57014');
         return true;
@@ -147,15 +148,17 @@ describe('a database made by the original suite', () => {
 
 describe('database outage', () => {
   const database = testDatabase();
+  const captured = capturingLogger();
   let relay: PostgresRelay;
   let service: RunningService;
 
   before(async () => {
     relay = await startPostgresRelay();
-    service = await startService(relay.through(database.url), {
-      DB_CONNECT_TIMEOUT_MS: '500',
-      STATEMENT_TIMEOUT_MS: '1000',
-    });
+    service = await startService(
+      relay.through(database.url),
+      { DB_CONNECT_TIMEOUT_MS: '500', STATEMENT_TIMEOUT_MS: '1000' },
+      { logger: captured.logger },
+    );
   });
   after(async () => {
     await service?.close();
@@ -163,17 +166,28 @@ describe('database outage', () => {
     await dropDatabase(database.name);
   });
 
-  test('when the database goes away, then login answers 503 without counting a failure, and recovers when it returns', async () => {
+  test('when the database goes away, then login answers 503 naming only the database and the kind, counts no failure, and recovers when it returns', async () => {
     await relay.cut();
-    // More attempts than RATE_LIMIT_EMAIL_FAILURES would allow if outages counted as failures.
+    // More attempts than RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES would allow if outages counted as failures.
     for (let i = 0; i < 12; i++) {
-      const res = await service.post('/authenticate', { email: SEED.email, password: SEED.password });
+      const res = await service.post(
+        '/authenticate',
+        { email: SEED.email, password: SEED.password },
+        { 'x-request-id': `outage-${i}` },
+      );
       assert.equal(res.status, 503, 'an outage must not look like invalid credentials or a rate limit');
-      const body = await readBody(res);
-      assert.equal(body.error, true);
-      assert.match(body.message, /unavailable/);
+      assert.deepEqual(await readBody(res), { error: true, message: 'user database unavailable' });
     }
-    assert.equal((await fetch(`${service.baseUrl}/readyz`)).status, 503);
+    // The driver's text (the relay's address, ECONNREFUSED) is in the log, with the request id.
+    const logged = captured.lines.find((line) => line.requestId === 'outage-0' && line.level === 50);
+    assert.ok(logged, 'the failed request was not logged with its id');
+    assert.match(JSON.stringify(logged), /ECONNREFUSED|Connection terminated/);
+
+    const ready = await fetch(`${service.baseUrl}/readyz`);
+    assert.equal(ready.status, 503);
+    const readyText = await ready.text();
+    assert.match(readyText, /user database unavailable/);
+    assert.doesNotMatch(readyText, /ECONNREFUSED|127\.0\.0\.1|terminated/);
 
     await relay.restore();
     const res = await service.post('/authenticate', { email: SEED.email, password: SEED.password });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
+import { pino } from 'pino';
 import { readConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { type AuthServiceOverrides, buildAuthService } from '../../src/service.js';
@@ -17,6 +18,13 @@ export const SEED = {
   firstName: 'Admin',
   lastName: 'User',
 };
+
+/** A logger that keeps every line it writes, for tests that check what was logged. */
+export function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
 
 /** A hash as the service makes it, for tests that arrange users in the database directly. */
 export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, 10);

@@ -99,7 +99,7 @@ describe('authenticator', () => {
   });
 
   test('when the database is down, then the outage propagates and is not counted as a failure', async () => {
-    const { authenticate } = fakes([alice], unavailable('user database is unavailable'));
+    const { authenticate } = fakes([alice], unavailable('user database unavailable'));
     for (let i = 0; i < 3; i++) {
       await assert.rejects(authenticate({ email: 'alice@example.com', password: 'right' }, '1.1.1.1'), {
         status: 503,
