@@ -95,7 +95,16 @@ describe('POST /authenticate', () => {
   test('when the email is a number, then 400 naming the field', async () => {
     const res = await service.post('/authenticate', { email: 42, password: SEED.password });
     assert.equal(res.status, 400);
-    assert.match((await readBody(res)).message, /email: Expected string, received number/);
+    assert.match((await readBody(res)).message, /email: must be a string/);
+  });
+
+  test('when the email is longer than the shared limit of 254 characters, then 400 as the broker would say', async () => {
+    const res = await service.post('/authenticate', {
+      email: `${'a'.repeat(250)}@example.com`,
+      password: 'x',
+    });
+    assert.equal(res.status, 400);
+    assert.match((await readBody(res)).message, /email: must be at most 254 characters/);
   });
 
   test('when the password is longer than 72 bytes, then 400', async () => {
