@@ -4,6 +4,7 @@ import { ZodError, type ZodType, type z } from 'zod';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
 import { envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
 import { badRequest, isAppError } from './errors.js';
+import { publicMessage } from './failures.js';
 import { type ReadinessChecks, runReadiness } from './health.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runInRequestContext } from './request-context.js';
@@ -105,7 +106,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((req, res) => {
     sendError(res, 404, `no route for ${req.method} ${req.path}`);
   });
-  app.use(errorMiddleware);
+  app.use(errorMiddleware(service));
   return app;
 }
 
@@ -116,19 +117,24 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
-/** Turns every failure into an envelope; a stack trace never reaches a client. */
-const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, next) => {
-  if (res.headersSent) return next(err);
-  const log: Logger = res.locals.logger ?? req.app.locals.logger;
-  const { status, message, data } = describeError(err);
-  if (status >= 500) log?.error({ err }, message);
-  else log?.info({ status, reason: message }, 'request rejected');
-  if (isAppError(err)) res.set(err.headers);
-  sendError(res, status, message, data);
-};
+/**
+ * Turns every failure into an envelope. A stack trace or a 5xx cause's text (driver messages,
+ * internal addresses) never reaches a client; the request's log line (with its id) has them all.
+ */
+const errorMiddleware =
+  (service: string): ErrorRequestHandler =>
+  (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const log: Logger = res.locals.logger ?? req.app.locals.logger;
+    const { status, message, data } = describeError(err, service);
+    if (status >= 500) log?.error({ err }, message);
+    else log?.info({ status, reason: message }, 'request rejected');
+    if (isAppError(err)) res.set(err.headers);
+    sendError(res, status, message, data);
+  };
 
-function describeError(err: unknown): { status: number; message: string; data?: unknown } {
-  if (isAppError(err)) return { status: err.status, message: err.message, data: err.data };
+function describeError(err: unknown, service: string): { status: number; message: string; data?: unknown } {
+  if (isAppError(err)) return { status: err.status, message: publicMessage(err, service), data: err.data };
   if (err instanceof ZodError) return { status: 400, message: describeZodError(err) };
   const parserError = err as BodyParserError;
   switch (parserError?.type) {
@@ -143,7 +149,7 @@ function describeError(err: unknown): { status: number; message: string; data?: 
   if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
     return { status: parserError.status, message: parserError.message };
   }
-  return { status: 500, message: 'internal error' };
+  return { status: 500, message: publicMessage(err, service) };
 }
 
 export function describeZodError(error: ZodError): string {

@@ -104,9 +104,6 @@ function mapTransportError(error: unknown, service: string, timeoutMs: number) {
   if ((code && UNREACHABLE.has(code)) || error instanceof errors.SocketError) {
     return badGateway(service, 'is unreachable', error);
   }
-  return badGateway(
-    service,
-    `request failed: ${error instanceof Error ? error.message : String(error)}`,
-    error,
-  );
+  // The transport's own words (addresses, codes) stay with the cause, for the log.
+  return badGateway(service, 'request failed', error);
 }

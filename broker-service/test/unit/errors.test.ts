@@ -293,6 +293,6 @@ describe('broker error mapping', () => {
     brokers.push(broker);
     const res = await broker.post('/handle', { action: 'log', log: { name: 'n', data: 'd' } });
     assert.equal(res.status, 500);
-    assert.deepEqual(await res.json(), { error: true, message: 'internal error' });
+    assert.deepEqual(await res.json(), { error: true, message: 'broker-service internal error' });
   });
 });

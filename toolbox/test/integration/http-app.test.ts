@@ -9,14 +9,20 @@ import {
   badGateway,
   createHttpApp,
   createHttpClient,
-  createLogger,
   listen,
   readJsonBody,
   sendOk,
+  serviceFailure,
   tooManyRequests,
+  unavailable,
 } from '../../src/index.js';
 
-const logger = createLogger('toolbox-test', 'silent');
+/** The app's log lines, to check that what a client is not told is still logged with the request id. */
+const logLines: Array<Record<string, unknown>> = [];
+const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
+const loggedFor = (requestId: string | null) =>
+  JSON.stringify(logLines.filter((l) => l.requestId === requestId));
+const DRIVER_TEXT = 'connect ECONNREFUSED 172.18.0.5:1025';
 
 describe('createHttpApp and the error middleware', () => {
   let server: http.Server;
@@ -70,6 +76,13 @@ describe('createHttpApp and the error middleware', () => {
         });
         app.post('/fail', () => {
           throw new Error('secret internal detail');
+        });
+        app.post('/smtp-down', () => {
+          throw serviceFailure('mail-server', 'unreachable', new Error(DRIVER_TEXT));
+        });
+        app.post('/leaky', () => {
+          const cause = new Error(DRIVER_TEXT);
+          throw unavailable(`cannot prepare database: ${cause.message}`, cause);
         });
         app.post('/gateway', () => {
           throw badGateway('mail-service', 'is unreachable');
@@ -139,12 +152,29 @@ describe('createHttpApp and the error middleware', () => {
     assert.deepEqual(await res.json(), { error: true, message: 'request body too large (limit 1024 bytes)' });
   });
 
-  test('when a handler throws an unexpected error, then 500 hides the detail and the stack', async () => {
+  test('when a handler throws an unexpected error, then 500 names the service only; the detail is logged with the request id', async () => {
     const res = await post('/fail', '{}');
     assert.equal(res.status, 500);
     const text = await res.text();
-    assert.deepEqual(JSON.parse(text), { error: true, message: 'internal error' });
+    assert.deepEqual(JSON.parse(text), { error: true, message: 'demo internal error' });
     assert.doesNotMatch(text, /secret|at /);
+    assert.match(loggedFor(res.headers.get('x-request-id')), /secret internal detail/);
+  });
+
+  test('when a dependency fails, then the client reads "<service> <kind>" and the driver text goes only to the log', async () => {
+    const res = await post('/smtp-down', '{}');
+    assert.equal(res.status, 502);
+    assert.deepEqual(await res.json(), { error: true, message: 'mail-server unreachable' });
+    assert.match(loggedFor(res.headers.get('x-request-id')), /ECONNREFUSED 172\.18\.0\.5:1025/);
+  });
+
+  test('when a 5xx message repeats its cause text, then the client reads "<service> failed" instead', async () => {
+    const res = await post('/leaky', '{}');
+    assert.equal(res.status, 503);
+    const text = await res.text();
+    assert.deepEqual(JSON.parse(text), { error: true, message: 'demo failed' });
+    assert.doesNotMatch(text, /172\.18|ECONNREFUSED/);
+    assert.match(loggedFor(res.headers.get('x-request-id')), /cannot prepare database: connect ECONNREFUSED/);
   });
 
   test('when a dependency is named in an AppError, then its status and message come through', async () => {

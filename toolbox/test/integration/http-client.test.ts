@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '@suite/test-kit';
 import { AppError, closeHttpServer, createHttpClient, listen } from '../../src/index.js';
@@ -76,6 +77,29 @@ describe('createHttpClient', { timeout: 20_000 }, () => {
     );
     assert.equal(((await first) as AppError).status, 504);
     client.close();
+  });
+
+  test('when the peer breaks the protocol, then a 502 names the service and keeps the parser text for the log only', async () => {
+    const connections = new Set<net.Socket>();
+    const broken = net.createServer((socket) => {
+      connections.add(socket);
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n'));
+    });
+    const port = await listen(broken, 0, '127.0.0.1');
+    const client = createHttpClient({ service: 'odd-service', baseURL: `http://127.0.0.1:${port}` });
+    try {
+      await assert.rejects(client.get('/'), (err: unknown) => {
+        assert.ok(err instanceof AppError);
+        assert.equal(err.status, 502);
+        assert.equal(err.message, 'odd-service request failed');
+        assert.match(String((err.cause as Error).message), /Content-Length/);
+        return true;
+      });
+    } finally {
+      client.close();
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => broken.close(resolve));
+    }
   });
 
   test('when the peer is slower than the timeout, then a 504 names the service', async () => {
