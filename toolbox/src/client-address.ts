@@ -80,7 +80,7 @@ export function clientAddressKey(address: string): string {
 }
 
 /** One spelling per address: IPv4-mapped IPv6 as IPv4, IPv6 in RFC 5952 form; undefined when not an address. */
-export function normaliseAddress(text: string): string | undefined {
+function normaliseAddress(text: string): string | undefined {
   const parsed = parseAddress(text);
   if (parsed === undefined) return undefined;
   return parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6).toRFC5952String() : parsed.toString();

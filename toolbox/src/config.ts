@@ -79,9 +79,3 @@ export const env = {
           .filter(Boolean),
       ),
 };
-
-/** Splits `host:port` as used by LOGGER_RPC_ADDR and LOGGER_GRPC_ADDR. */
-export function splitHostPort(address: string): { host: string; port: number } {
-  const at = address.lastIndexOf(':');
-  return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
-}

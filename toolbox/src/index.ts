@@ -1,11 +1,10 @@
 export { clientAddressKey, parseTrustedProxies, type TrustedProxies } from './client-address.js';
-export { env, loadConfig, splitHostPort } from './config.js';
+export { env, loadConfig } from './config.js';
 export { type Envelope, sendOk } from './envelope.js';
 export {
   AppError,
   badGateway,
   badRequest,
-  gatewayTimeout,
   isAppError,
   tooManyRequests,
   unauthorized,
@@ -17,12 +16,7 @@ export { accepted, createHttpApp, describeZodError, readJsonBody } from './http-
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type HttpMetrics, type Registry } from './metrics.js';
-export {
-  acceptOrCreateRequestId,
-  currentClientAddress,
-  currentRequestId,
-  runWithRequestId,
-} from './request-context.js';
+export { acceptOrCreateRequestId, currentRequestId } from './request-context.js';
 export { connectWithRetry, retry, sleep } from './retry.js';
 export { serveHttp } from './serve.js';
 export { runMain } from './service.js';

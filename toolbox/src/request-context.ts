@@ -16,11 +16,6 @@ export function runInRequestContext<T>(context: RequestContext, fn: () => T): T 
   return storage.run(context, fn);
 }
 
-/** Runs `fn` with a request id only (work that did not come from an HTTP request, e.g. a test or a job). */
-export function runWithRequestId<T>(requestId: string, fn: () => T): T {
-  return runInRequestContext({ requestId }, fn);
-}
-
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }

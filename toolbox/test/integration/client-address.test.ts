@@ -7,12 +7,12 @@ import {
   createHttpApp,
   createHttpClient,
   createLogger,
-  currentClientAddress,
   type HttpClient,
   listen,
   parseTrustedProxies,
   sendOk,
 } from '../../src/index.js';
+import { currentClientAddress } from '../../src/request-context.js';
 
 const logger = createLogger('toolbox-test', 'silent');
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import { AppError, badRequest, unavailable } from '../../src/errors.js';
 import { publicMessage, reportFailure, serviceFailure } from '../../src/failures.js';
-import { runWithRequestId } from '../../src/request-context.js';
+import { runInRequestContext } from '../../src/request-context.js';
 
 const DRIVER_TEXT = 'connect ECONNREFUSED 172.18.0.5:1025';
 
@@ -46,7 +46,7 @@ describe('public failure messages', () => {
   test('when a server outside HTTP reports a failure, then the log line has the detail and the request id', () => {
     const lines: Array<Record<string, unknown>> = [];
     const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const answer = runWithRequestId('req-77', () =>
+    const answer = runInRequestContext({ requestId: 'req-77' }, () =>
       reportFailure(
         log,
         serviceFailure('MongoDB', 'timeout', new Error('server selection timed out after 3000 ms')),
