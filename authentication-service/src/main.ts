@@ -8,6 +8,8 @@ runMain('authentication-service', async () => {
   await serveHttp(service.app, {
     port: config.PORT,
     logger: service.logger,
+    // Whose X-Forwarded-For is believed decides what the login limits count; say it once at start.
+    details: { trustedProxies: config.TRUSTED_PROXIES.entries },
     closeAfter: [['postgresql', () => service.close()]],
   });
 });
