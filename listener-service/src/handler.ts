@@ -183,5 +183,3 @@ export function createMessageHandler(options: MessageHandlerOptions) {
     return { kind: 'stored', eventId };
   };
 }
-
-export type MessageHandler = ReturnType<typeof createMessageHandler>;

@@ -1,7 +1,7 @@
 import type { Registry } from '@suite/toolbox';
 import { Counter, Gauge } from 'prom-client';
 
-export const DEAD_LETTER_REASONS = ['malformed', 'invalid', 'rejected'] as const;
+const DEAD_LETTER_REASONS = ['malformed', 'invalid', 'rejected'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 export interface ListenerMetrics {
