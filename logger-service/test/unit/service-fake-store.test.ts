@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createLogGrpcClient } from '@suite/proto';
+import { closedPort } from '@suite/test-kit';
 import { createLogger } from '@suite/toolbox';
 import { startRpcServer } from '../../src/rpc/server.js';
 import { FakeLogStore } from '../support/fake-store.js';
@@ -54,14 +54,8 @@ describe('admin login when authentication-service is down', () => {
   let service: RunningService;
 
   before(async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
     service = await startService(new FakeLogStore(), {
-      env: { AUTH_SERVICE_URL: `http://127.0.0.1:${closedPort}` },
+      env: { AUTH_SERVICE_URL: `http://127.0.0.1:${await closedPort()}` },
     });
   });
   after(async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type SmtpCatcher, startSmtpCatcher } from '@suite/smtp-catcher';
+import { closedPort } from '@suite/test-kit';
 import { closeHttpServer, listen } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { buildMailService, type MailService } from '../../src/service.js';
@@ -34,14 +34,6 @@ async function stopService(running: Service | undefined): Promise<void> {
   if (!running) return;
   await closeHttpServer(running.server, 1000);
   await running.service.close();
-}
-
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 async function post(url: string, body: unknown, contentType = 'application/json') {
