@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';
-import { startTestMongo, type TestMongo } from '../support/mongo.js';
-import { type RunningService, startService } from '../support/service.js';
+import { serviceOnTestMongo } from '../support/service.js';
 import { WebClient } from '../support/web-client.js';
 
 const XSS = '<script>alert(1)</script>';
@@ -12,23 +11,13 @@ const decodeEntities = (html: string) =>
   html.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
 describe('admin UI', () => {
-  let mongo: TestMongo;
-  let service: RunningService;
-
-  before(async () => {
-    mongo = await startTestMongo();
-    service = await startService(mongo);
-  });
-  after(async () => {
-    await service?.close();
-    await mongo?.close();
-  });
+  const env = serviceOnTestMongo();
   beforeEach(async () => {
-    await mongo.db.collection(LOGS_COLLECTION).deleteMany({});
+    await env.mongo.db.collection(LOGS_COLLECTION).deleteMany({});
   });
 
   async function signedIn(): Promise<WebClient> {
-    const web = service.web();
+    const web = env.service.web();
     const page = await web.get('/login');
     const response = await web.postForm('/login', {
       _csrf: WebClient.csrfFrom(page.body),
@@ -47,7 +36,7 @@ describe('admin UI', () => {
       const at = new Date(base + i * 1000);
       return { name, data: data(i), created_at: at, updated_at: at };
     }).reverse();
-    const result = await mongo.db.collection(LOGS_COLLECTION).insertMany(docs);
+    const result = await env.mongo.db.collection(LOGS_COLLECTION).insertMany(docs);
     return Object.values(result.insertedIds)
       .map((id) => id.toHexString())
       .reverse();
@@ -55,8 +44,8 @@ describe('admin UI', () => {
 
   test('when any /admin route is requested without a session, then it redirects to /login and changes nothing', async () => {
     const [id] = await seed(1);
-    const before = await mongo.db.collection(LOGS_COLLECTION).findOne({});
-    const web = service.web();
+    const before = await env.mongo.db.collection(LOGS_COLLECTION).findOne({});
+    const web = env.service.web();
     const csrf = WebClient.csrfFrom((await web.get('/login')).body);
     const requests: Array<[string, string]> = [
       ['GET', '/admin'],
@@ -72,12 +61,12 @@ describe('admin UI', () => {
       assert.equal(response.status, 302, `${method} ${path}`);
       assert.equal(response.headers.get('location'), '/login', `${method} ${path}`);
     }
-    const after = await mongo.db.collection(LOGS_COLLECTION).findOne({});
+    const after = await env.mongo.db.collection(LOGS_COLLECTION).findOne({});
     assert.deepEqual(after, before, 'an unauthenticated request changed the entry');
   });
 
   test('when the password is wrong, then the login page shows invalid credentials', async () => {
-    const web = service.web();
+    const web = env.service.web();
     const page = await web.get('/login');
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
@@ -92,7 +81,7 @@ describe('admin UI', () => {
   });
 
   test('when the login form has no CSRF token, then it is refused with 403', async () => {
-    const web = service.web();
+    const web = env.service.web();
     await web.get('/login');
     const response = await web.postForm('/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
     assert.equal(response.status, 403);
@@ -108,7 +97,7 @@ describe('admin UI', () => {
   });
 
   test('when the cookies are inspected, then they are httpOnly and SameSite=Lax, and not Secure over plain HTTP', async () => {
-    const web = service.web();
+    const web = env.service.web();
     const page = await web.get('/login');
     const response = await web.postForm('/login', {
       _csrf: WebClient.csrfFrom(page.body),
@@ -130,7 +119,7 @@ describe('admin UI', () => {
     const web = await signedIn();
     assert.equal((await web.postForm('/admin/delete-all', {})).status, 403);
     assert.equal((await web.postForm('/admin/delete-all', { _csrf: 'forged' })).status, 403);
-    assert.equal(await mongo.db.collection(LOGS_COLLECTION).countDocuments({}), 2);
+    assert.equal(await env.mongo.db.collection(LOGS_COLLECTION).countDocuments({}), 2);
   });
 
   test('when delete-all is posted with the token, then every entry is deleted', async () => {
@@ -142,7 +131,7 @@ describe('admin UI', () => {
       confirm: 'yes',
     });
     assert.equal(response.status, 303);
-    assert.equal(await mongo.db.collection(LOGS_COLLECTION).countDocuments({}), 0);
+    assert.equal(await env.mongo.db.collection(LOGS_COLLECTION).countDocuments({}), 0);
     assert.match((await web.get('/admin/dashboard')).body, /Deleted 2 entries/);
   });
 
@@ -177,7 +166,7 @@ describe('admin UI', () => {
   test('when filtering by name or request id, then only matching entries are listed', async () => {
     await seed(3, 'alpha');
     await seed(2, 'beta');
-    await mongo.db.collection(LOGS_COLLECTION).insertOne({
+    await env.mongo.db.collection(LOGS_COLLECTION).insertOne({
       name: 'gamma',
       data: 'traced',
       request_id: 'trace-1',
@@ -210,14 +199,14 @@ describe('admin UI', () => {
   test('when touch is posted with the token, then updated_at moves forward', async () => {
     const [id] = await seed(1);
     const web = await signedIn();
-    const before = await mongo.db.collection(LOGS_COLLECTION).findOne({});
+    const before = await env.mongo.db.collection(LOGS_COLLECTION).findOne({});
     const page = await web.get(`/admin/log-entry/${id}`);
     assert.equal((await web.postForm(`/admin/log-entry/${id}/touch`, {})).status, 403);
     const response = await web.postForm(`/admin/log-entry/${id}/touch`, {
       _csrf: WebClient.csrfFrom(page.body),
     });
     assert.equal(response.status, 303);
-    const after = await mongo.db.collection(LOGS_COLLECTION).findOne({});
+    const after = await env.mongo.db.collection(LOGS_COLLECTION).findOne({});
     assert.ok(after!.updated_at > before!.updated_at, 'updated_at did not change');
     assert.equal(after!.created_at.getTime(), before!.created_at.getTime());
   });
@@ -234,10 +223,10 @@ describe('admin UI', () => {
   });
 
   test('when a page is rendered, then its only stylesheet is served by the service itself', async () => {
-    const page = await service.web().get('/login');
+    const page = await env.service.web().get('/login');
     const stylesheets = [...page.body.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
     assert.deepEqual(stylesheets, ['/static/admin.css']);
-    const response = await service.web().get('/static/admin.css');
+    const response = await env.service.web().get('/static/admin.css');
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /text\/css/);
     assert.match(response.body, /\.card/);

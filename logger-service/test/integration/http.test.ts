@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
-import { startTestMongo, type TestMongo } from '../support/mongo.js';
-import { type RunningService, startService } from '../support/service.js';
+import { serviceOnTestMongo } from '../support/service.js';
 
 describe('HTTP writes', () => {
-  let mongo: TestMongo;
-  let service: RunningService;
-
-  before(async () => {
-    mongo = await startTestMongo();
-    service = await startService(mongo);
-  });
-  after(async () => {
-    await service?.close();
-    await mongo?.close();
-  });
+  const env = serviceOnTestMongo();
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${service.httpUrl}${path}`, {
+    fetch(`${env.service.httpUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
@@ -29,7 +18,7 @@ describe('HTTP writes', () => {
     const response = await post('/log', JSON.stringify({ name, data: 'written over HTTP' }));
     assert.equal(response.status, 202);
     assert.deepEqual(await response.json(), { error: false, message: 'logged' });
-    const stored = await mongo.db.collection(LOGS_COLLECTION).findOne({ name });
+    const stored = await env.mongo.db.collection(LOGS_COLLECTION).findOne({ name });
     assert.ok(stored, 'entry not found in the logs collection');
     assert.equal(stored.data, 'written over HTTP');
     assert.ok(stored.created_at instanceof Date);
@@ -44,7 +33,7 @@ describe('HTTP writes', () => {
     });
     assert.equal(response.status, 202);
     assert.equal(response.headers.get('x-request-id'), requestId);
-    const stored = await mongo.db.collection(LOGS_COLLECTION).findOne({ request_id: requestId });
+    const stored = await env.mongo.db.collection(LOGS_COLLECTION).findOne({ request_id: requestId });
     assert.equal(stored?.name, 'with-id');
   });
 
@@ -83,7 +72,7 @@ describe('HTTP writes', () => {
     const wrongType = await post('/log', 'name=x', { 'content-type': 'text/plain' });
     assert.equal(wrongType.status, 400);
     assert.match((await wrongType.json()).message, /Content-Type: application\/json/);
-    const ready = await fetch(`${service.httpUrl}/readyz`);
+    const ready = await fetch(`${env.service.httpUrl}/readyz`);
     assert.equal(ready.status, 200);
     assert.equal((await ready.json()).data.mongodb, 'ok');
   });

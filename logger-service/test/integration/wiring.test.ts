@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createLogGrpcClient, createLogRpcClient } from '@suite/proto';
-import { startTestMongo, type TestMongo } from '../support/mongo.js';
-import { type RunningService, startService } from '../support/service.js';
+import { serviceOnTestMongo } from '../support/service.js';
 
 describe('the service as buildLoggerService wires it', () => {
-  let mongo: TestMongo;
-  let service: RunningService;
-
-  before(async () => {
-    mongo = await startTestMongo();
-    service = await startService(mongo);
-  });
-  after(async () => {
-    await service?.close();
-    await mongo?.close();
-  });
+  const env = serviceOnTestMongo();
 
   const written = async (transport: string, kind: string, outcome: string) => {
-    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${env.service.httpUrl}/metrics`)).text();
     const line = new RegExp(
       `^logger_entries_written_total\\{transport="${transport}",kind="${kind}",outcome="${outcome}"[^}]*\\} (\\d+)$`,
       'm',
@@ -27,15 +16,15 @@ describe('the service as buildLoggerService wires it', () => {
   };
 
   test('when an entry arrives over each transport, then /metrics counts it under that transport', async () => {
-    const http = await fetch(`${service.httpUrl}/log`, {
+    const http = await fetch(`${env.service.httpUrl}/log`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'wired', data: 'http' }),
     });
     assert.equal(http.status, 202);
 
-    const rpc = createLogRpcClient({ address: `127.0.0.1:${service.rpcPort}` });
-    const grpc = createLogGrpcClient({ address: service.grpcAddress });
+    const rpc = createLogRpcClient({ address: `127.0.0.1:${env.service.rpcPort}` });
+    const grpc = createLogGrpcClient({ address: env.service.grpcAddress });
     try {
       await rpc.logInfo({ name: 'wired', data: 'rpc' });
       await rpc.logInfo({ name: 'wired', data: 'rpc' });
@@ -50,6 +39,6 @@ describe('the service as buildLoggerService wires it', () => {
     assert.equal(await written('rpc', 'request', 'stored'), 2);
     assert.equal(await written('grpc', 'event', 'stored'), 1);
     assert.equal(await written('grpc', 'event', 'duplicate'), 1);
-    assert.equal(await mongo.db.collection('logs').countDocuments({ name: 'wired' }), 4);
+    assert.equal(await env.mongo.db.collection('logs').countDocuments({ name: 'wired' }), 4);
   });
 });

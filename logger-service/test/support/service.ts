@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { after, before } from 'node:test';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { buildLoggerService, type LoggerService } from '../../src/service.js';
 import type { LogStore } from '../../src/store/logs.js';
 import { startAuthServer } from './auth-server.js';
 import { FakeSessionStore } from './fake-store.js';
-import type { TestMongo } from './mongo.js';
+import { startTestMongo, type TestMongo } from './mongo.js';
 import { WebClient } from './web-client.js';
 
 /** Random per run: any value written in the repository is public, and the service refuses it. */
@@ -72,4 +73,24 @@ export async function startService(
       await authServer?.close();
     },
   };
+}
+
+/**
+ * A fresh test MongoDB and the service on it, started before the suite's tests and closed after them
+ * (call inside `describe`); the fields are set once the suite's `before` has run.
+ */
+export function serviceOnTestMongo(options: StartOptions = {}): {
+  mongo: TestMongo;
+  service: RunningService;
+} {
+  const fixture = {} as { mongo: TestMongo; service: RunningService };
+  before(async () => {
+    fixture.mongo = await startTestMongo();
+    fixture.service = await startService(fixture.mongo, options);
+  });
+  after(async () => {
+    await fixture.service?.close();
+    await fixture.mongo?.close();
+  });
+  return fixture;
 }
