@@ -57,7 +57,6 @@ export const authRequestSchema = z.object({
       message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
     }),
 });
-export type AuthRequest = z.infer<typeof authRequestSchema>;
 
 /** `POST /send` on the mail-service and the broker's `mail` action: `to` is one address. */
 export const mailRequestSchema = z.object({
@@ -75,4 +74,3 @@ export const mailRequestSchema = z.object({
     .min(1, 'must not be empty')
     .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`),
 });
-export type MailRequest = z.infer<typeof mailRequestSchema>;

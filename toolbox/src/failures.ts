@@ -1,6 +1,4 @@
-import type { Logger } from 'pino';
 import { AppError } from './errors.js';
-import { currentRequestId } from './request-context.js';
 
 /** How a dependency failed, as a client may be told: the words of the public message. */
 export type FailureKind =
@@ -45,23 +43,6 @@ export function publicMessage(err: unknown, service: string): string {
   if (!(err instanceof AppError)) return `${service} internal error`;
   if (err.status < 500) return err.message;
   return causeTexts(err).some((text) => err.message.includes(text)) ? `${service} failed` : err.message;
-}
-
-/**
- * For servers outside the HTTP error middleware (JSON-RPC, gRPC, a consumer): logs the whole
- * failure with the request id and returns what the client may be told.
- */
-export function reportFailure(
-  log: Logger,
-  err: unknown,
-  service: string,
-  requestId = currentRequestId(),
-): { status: number; message: string } {
-  const status = err instanceof AppError ? err.status : 500;
-  const message = publicMessage(err, service);
-  if (status >= 500) log.error({ err, requestId }, message);
-  else log.info({ requestId, status, reason: message }, 'request rejected');
-  return { status, message };
 }
 
 /** The messages of an error's causes, outermost first; short ones ("", "x") cannot identify a detail. */

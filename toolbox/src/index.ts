@@ -10,7 +10,7 @@ export {
   unauthorized,
   unavailable,
 } from './errors.js';
-export { type FailureKind, publicMessage, reportFailure, serviceFailure } from './failures.js';
+export { type FailureKind, publicMessage, serviceFailure } from './failures.js';
 export { withTimeout } from './health.js';
 export { accepted, createHttpApp, describeZodError, readJsonBody } from './http-app.js';
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';

@@ -8,7 +8,6 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -333,5 +332,3 @@ export function prepareDirectory(dir: string): void {
     if (TEMPORARY.test(name)) rmSync(join(dir, name), { force: true });
   }
 }
-
-export const fileSize = (file: string): number => statSync(file).size;

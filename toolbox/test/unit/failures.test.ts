@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { pino } from 'pino';
 import { AppError, badRequest, unavailable } from '../../src/errors.js';
-import { publicMessage, reportFailure, serviceFailure } from '../../src/failures.js';
-import { runInRequestContext } from '../../src/request-context.js';
+import { publicMessage, serviceFailure } from '../../src/failures.js';
 
 const DRIVER_TEXT = 'connect ECONNREFUSED 172.18.0.5:1025';
 
@@ -41,21 +39,5 @@ describe('public failure messages', () => {
 
   test('when a 4xx AppError is described, then its message is public as it is', () => {
     assert.equal(publicMessage(badRequest('email: invalid'), 'auth'), 'email: invalid');
-  });
-
-  test('when a server outside HTTP reports a failure, then the log line has the detail and the request id', () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const answer = runInRequestContext({ requestId: 'req-77' }, () =>
-      reportFailure(
-        log,
-        serviceFailure('MongoDB', 'timeout', new Error('server selection timed out after 3000 ms')),
-        'logger-service',
-      ),
-    );
-    assert.deepEqual(answer, { status: 504, message: 'MongoDB timeout' });
-    assert.equal(lines.length, 1);
-    assert.equal(lines[0]!.requestId, 'req-77');
-    assert.match(JSON.stringify(lines[0]), /server selection timed out after 3000 ms/);
   });
 });
