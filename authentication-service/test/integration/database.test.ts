@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { capturingLogger } from '@suite/test-kit';
 import { ensureDatabaseExists } from '../../src/db/create-database.js';
 import { createDatabase } from '../../src/db/database.js';
 import { runMigrations } from '../../src/db/migrations.js';
@@ -8,7 +9,6 @@ import { seedUser } from '../../src/users/seed.js';
 import { createUserStore } from '../../src/users/store.js';
 import {
   adminQuery,
-  capturingLogger,
   dropDatabase,
   hashPassword,
   logger,
@@ -148,7 +148,7 @@ describe('a database made by the original suite', () => {
 
 describe('database outage', () => {
   const database = testDatabase();
-  const captured = capturingLogger();
+  const captured = capturingLogger('info');
   let relay: PostgresRelay;
   let service: RunningService;
 

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { uniqueName } from '@suite/test-kit';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { pino } from 'pino';
 import { readConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { type AuthServiceOverrides, buildAuthService } from '../../src/service.js';
@@ -18,13 +17,6 @@ export const SEED = {
   firstName: 'Admin',
   lastName: 'User',
 };
-
-/** A logger that keeps every line it writes, for tests that check what was logged. */
-export function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-  return { logger, lines };
-}
 
 /** A hash as the service makes it, for tests that arrange users in the database directly. */
 export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, 10);
@@ -47,7 +39,7 @@ export function foreignHashes(): { password: string; htpasswd: string; mkpasswd:
 
 /** A database name no other test run uses; the service creates it on first start. */
 export function testDatabase(): { name: string; url: string } {
-  const name = `auth_test_${randomBytes(5).toString('hex')}`;
+  const name = uniqueName('auth_test');
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return { name, url: url.toString() };

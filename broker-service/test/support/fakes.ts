@@ -2,7 +2,6 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { LogEntry } from '@suite/proto';
 import { closeHttpServer, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
-import { pino } from 'pino';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
@@ -185,16 +184,6 @@ export async function runBounded<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
   return results;
-}
-
-/** A logger that keeps every line it writes, so a test can read what the broker logged. */
-export function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'debug' },
-    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  return { logger, lines };
 }
 
 /** A metric sample's value from the Prometheus text, e.g. `sample(text, 'x_total', 'reason="overflow"')`. */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@suite/test-kit';
 
 const BROKER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -23,18 +24,22 @@ export async function spawnBroker(env: Record<string, string>, readyTimeoutMs = 
     await exited;
   };
 
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    const alive = await fetch(`${url}/ping`).then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (alive) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`broker did not answer /ping within ${readyTimeoutMs} ms:\n${output.join('')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  // An exited child ends the wait at once (it will never answer), and its output says why.
+  const answered = await waitFor(
+    () =>
+      child.exitCode !== null ||
+      fetch(`${url}/ping`).then(
+        (res) => res.status === 200,
+        () => false,
+      ),
+    { timeoutMs: readyTimeoutMs, intervalMs: 100 },
+  ).then(
+    () => child.exitCode === null,
+    () => false,
+  );
+  if (!answered) {
+    await stop();
+    throw new Error(`broker did not answer /ping within ${readyTimeoutMs} ms:\n${output.join('')}`);
   }
   return { url, stop };
 }

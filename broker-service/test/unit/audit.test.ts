@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { waitFor } from '@suite/test-kit';
+import { capturingLogger, waitFor } from '@suite/test-kit';
 import { createMetrics } from '@suite/toolbox';
 import { createAuditTrail } from '../../src/audit.js';
 import type { EventPublisher } from '../../src/events.js';
-import { capturingLogger, fakeEvents, sample, startBroker, type TestBroker } from '../support/fakes.js';
+import { fakeEvents, sample, startBroker, type TestBroker } from '../support/fakes.js';
 
 /** An event bus whose publishes wait until the test lets them through: a RabbitMQ that is blocked. */
 function blockedBus() {

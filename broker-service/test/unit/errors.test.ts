@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { createLogGrpcClient, createLogRpcClient, PeerError } from '@suite/proto';
-import { closedPort, waitFor } from '@suite/test-kit';
+import { capturingLogger, closedPort, waitFor } from '@suite/test-kit';
 import { createHttpClient } from '@suite/toolbox';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
 import {
-  capturingLogger,
   sample,
   scriptedHttp,
   silentPeer,

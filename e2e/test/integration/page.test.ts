@@ -4,6 +4,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url';
 import type { Suite } from '@suite/launcher';
 import { type LogReader, launchChromium, openLogReader } from '@suite/launcher';
+import { waitFor } from '@suite/test-kit';
 import type { Browser, Page } from 'playwright-core';
 import { startWholeSuite } from '../support/suite.js';
 
@@ -169,13 +170,21 @@ describe('the test page, end to end', () => {
       const entries = await logs.waitFor({ request_id: result.requestId, data });
       assert.equal(entries.length, 1);
       if (id === 'logRabbitBtn') assert.equal(entries[0]!.event_id, JSON.parse(result.received).data.eventId);
-      let after = await written();
       // The listener stores the event on its own schedule: wait (bounded) until the logger has counted it.
-      const deadline = Date.now() + 5000;
-      while (transport === 'rpc/event' && delta(before, after, transport) < 1 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        after = await written();
-      }
+      const after =
+        transport === 'rpc/event'
+          ? await waitFor(
+              async () => {
+                const now = await written();
+                return delta(before, now, transport) >= 1 ? now : undefined;
+              },
+              {
+                timeoutMs: 5000,
+                intervalMs: 100,
+                describe: () => 'the logger to count the event the listener stored',
+              },
+            )
+          : await written();
       // The listener may still be storing earlier clicks' events, so only the direct transports are exact.
       if (transport === 'rpc/event')
         assert.ok(delta(before, after, transport) >= 1, 'stored through the listener');

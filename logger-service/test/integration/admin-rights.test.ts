@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { readConfig as readAuthConfig } from '@suite/authentication-service/dist/config.js';
 import { type AuthService, buildAuthService } from '@suite/authentication-service/dist/service.js';
+import { uniqueName } from '@suite/test-kit';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import pg from 'pg';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
@@ -27,7 +27,7 @@ async function onMaintenanceDb(sql: string, values: unknown[] = []) {
 }
 
 describe('admin right, against the real authentication-service', () => {
-  const database = `logger_admin_rights_${randomBytes(5).toString('hex')}`;
+  const database = uniqueName('logger_admin_rights');
   let auth: AuthService;
   let authServer: http.Server;
   let mongo: TestMongo;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLogGrpcClient, type LogGrpcClient } from '@suite/proto';
-import { sleep } from '@suite/toolbox';
+import { waitFor } from '@suite/test-kit';
 import { LineSocket } from '../support/line-socket.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 import { type RunningService, startService } from '../support/service.js';
@@ -65,14 +65,18 @@ describe('MongoDB restart', () => {
     );
 
     await mongo.start();
-    const deadline = Date.now() + RECOVERY_DEADLINE_MS;
     let status = 0;
-    while (Date.now() < deadline) {
-      status = (await writeOverHttp('after-outage')).status;
-      if (status === 202) break;
-      await sleep(250);
-    }
-    assert.equal(status, 202, `HTTP writes did not recover within ${RECOVERY_DEADLINE_MS} ms`);
+    await waitFor(
+      async () => {
+        status = (await writeOverHttp('after-outage')).status;
+        return status === 202;
+      },
+      {
+        timeoutMs: RECOVERY_DEADLINE_MS,
+        intervalMs: 250,
+        describe: () => `HTTP writes still answer ${status}`,
+      },
+    );
     assert.equal((await fetch(`${service.httpUrl}/readyz`)).status, 200);
     socket.sendJson({ jsonrpc: '2.0', id: 2, method: 'LogInfo', params: { name: 'rpc-back', data: 'd' } });
     assert.equal((await socket.nextJson()).result, 'Processed payload via RPC: rpc-back');

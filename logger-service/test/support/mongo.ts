@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { withMongoDatabase } from '@suite/mongo-standin';
+import { uniqueName } from '@suite/test-kit';
 import type { Db, MongoClient } from 'mongodb';
 import { createLogStore, type LogStore } from '../../src/store/logs.js';
 import { createMongoClient, databaseNameFromUrl } from '../../src/store/mongo.js';
@@ -34,7 +34,7 @@ export async function startTestMongo(
     auth?: { username: string; password: string };
   } = {},
 ): Promise<TestMongo> {
-  const database = `logs_test_${randomBytes(6).toString('hex')}`;
+  const database = uniqueName('logs_test');
   const external = process.env.MONGO_URL;
   let standin: Standin | undefined;
   let standinPort = 0;

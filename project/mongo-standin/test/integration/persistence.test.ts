@@ -5,6 +5,7 @@ import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '@suite/test-kit';
 import { Long, MongoClient, type MongoServerError, ObjectId } from 'mongodb';
 import { type MongoStandinOptions, startMongoStandin } from '../../src/index.js';
 
@@ -33,13 +34,8 @@ async function directoryBytes(dir: string): Promise<number> {
 }
 
 /** Polls until `check` holds; bounded, so a broken compaction fails the test instead of hanging it. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>) =>
+  waitFor(check, { timeoutMs: 15_000, intervalMs: 20, describe: () => `waiting for ${what}` });
 
 /** The stand-in as `make run` and deployments start it: its own process, so it can be killed for real. */
 async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {

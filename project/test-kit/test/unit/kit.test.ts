@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { closedPort, eventually, uniqueName, waitFor } from '../../src/index.js';
+import { capturingLogger, closedPort, eventually, uniqueName, waitFor } from '../../src/index.js';
 
 describe('test kit', () => {
   test('when a test connects to closedPort(), then the connection is refused', async () => {
@@ -61,5 +61,14 @@ describe('test kit', () => {
   test('when names are made twice with one prefix, then they differ', () => {
     assert.match(uniqueName('logs'), /^logs_[0-9a-f]{10}$/);
     assert.notEqual(uniqueName('logs'), uniqueName('logs'));
+  });
+
+  test('when a capturing logger writes, then each line at or above its level is kept, parsed', () => {
+    const { logger, lines } = capturingLogger('info');
+    logger.debug('not kept');
+    logger.warn({ requestId: 'r-1' }, 'kept');
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.msg, 'kept');
+    assert.equal(lines[0]!.requestId, 'r-1');
   });
 });
