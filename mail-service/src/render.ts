@@ -17,7 +17,7 @@ export interface RenderedMail {
 export type RenderMail = (content: MailContent) => RenderedMail;
 
 /** `templates/` next to `src/` and `dist/`, so the same path works from tsx and from the build. */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
+const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 /**
  * Reads, inlines and parses the templates once; each call only renders. The HTML part has its

@@ -12,7 +12,7 @@ export interface LoginPolicy {
 }
 
 /** Each failure past the account ceiling adds this much to the next attempt's wait, up to the cap. */
-export const ACCOUNT_DELAY_STEP_MS = 100;
+const ACCOUNT_DELAY_STEP_MS = 100;
 export const ACCOUNT_DELAY_MAX_MS = 10_000;
 
 /** One admitted login attempt; exactly one of its methods is called when the attempt is decided. */

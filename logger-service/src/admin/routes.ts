@@ -11,7 +11,7 @@ import type { LogStore, StoredLog } from '../store/logs.js';
 import { type AdminSessions, fieldOf } from './session.js';
 import type { Views } from './views.js';
 
-export const PER_PAGE = 20;
+const PER_PAGE = 20;
 const FILTER_MAX_CHARS = 256;
 const PREVIEW_CHARS = 160;
 

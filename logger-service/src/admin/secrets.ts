@@ -11,7 +11,7 @@ export const PUBLIC_SESSION_SECRETS: readonly string[] = [
   'test-session-secret-0123456789',
 ];
 
-export const SESSION_SECRET_MIN_CHARS = 32;
+const SESSION_SECRET_MIN_CHARS = 32;
 
 /** Why a configured secret cannot be used, or undefined when it can. */
 export function sessionSecretProblem(secret: string): string | undefined {

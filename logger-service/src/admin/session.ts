@@ -4,9 +4,9 @@ import type { TrustedProxies } from '@suite/toolbox';
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { SessionStore, StoredSession } from './session-store.js';
 
-export const SESSION_COOKIE = 'logger_admin';
+const SESSION_COOKIE = 'logger_admin';
 /** Binds the sign-in form's CSRF token to the browser before any session exists. */
-export const LOGIN_COOKIE = 'logger_login';
+const LOGIN_COOKIE = 'logger_login';
 
 export interface SessionSettings {
   /** Signs the cookies: a session id read from the database is no cookie without it. */
@@ -155,7 +155,7 @@ export function createAdminSessions(settings: SessionSettings): AdminSessions {
 }
 
 /** True when the browser used HTTPS: to this process directly, or to a trusted proxy that says so. */
-export function arrivedOverHttps(req: Request, trustedProxies: TrustedProxies): boolean {
+function arrivedOverHttps(req: Request, trustedProxies: TrustedProxies): boolean {
   if ((req.socket as TLSSocket).encrypted) return true;
   const peer = req.socket.remoteAddress;
   if (!peer || !trustedProxies.has(peer)) return false;

@@ -18,13 +18,13 @@ import {
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { LogStore } from '../store/logs.js';
 
-export const LOG_SERVICE_NAME = 'logs.LogService';
+const LOG_SERVICE_NAME = 'logs.LogService';
 
 /**
  * Limits on what one client may hold: streams per connection, message size, a keepalive that finds
  * dead peers, and a maximum connection age so clients re-resolve and spread over replicas.
  */
-export const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_concurrent_streams': 100,
   'grpc.max_receive_message_length': 1 << 20,
   'grpc.max_send_message_length': 1 << 20,
@@ -96,7 +96,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   };
 }
 
-export function createWriteLogHandler(
+function createWriteLogHandler(
   store: LogStore,
   log: Logger,
   setServing: (status: ServingStatus) => void = () => {},

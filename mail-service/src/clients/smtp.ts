@@ -125,7 +125,7 @@ function encryptionSettings(encryption: SmtpOptions['encryption']) {
 }
 
 /** Connection trouble and 4xx replies may pass; a 5xx reply means the server will refuse this mail again. */
-export function isTransient(err: unknown): boolean {
+function isTransient(err: unknown): boolean {
   const { code, responseCode } = err as SmtpError;
   if (typeof responseCode === 'number') return responseCode >= 400 && responseCode < 500;
   return code !== undefined && TRANSIENT_CODES.has(code);

@@ -3,7 +3,7 @@ import type { Doc } from './documents.js';
 import { CommandError, unauthorized } from './errors.js';
 
 /** The first batch of find and aggregate when the client names no batchSize, as in MongoDB. */
-export const DEFAULT_FIRST_BATCH = 101;
+const DEFAULT_FIRST_BATCH = 101;
 /** Keeps every reply under the 16 MiB document limit even with large documents. */
 const BATCH_BYTE_BUDGET = 15 * 1024 * 1024;
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;

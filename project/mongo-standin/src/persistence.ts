@@ -27,13 +27,13 @@ import type { Change, Store } from './store.js';
  * their sequence numbers, so a crash at any step of it loses nothing and applies nothing twice.
  */
 
-export const SNAPSHOT_FILE = 'snapshot.bson';
+const SNAPSHOT_FILE = 'snapshot.bson';
 const SNAPSHOT_FORMAT = 'mongo-standin';
 const SNAPSHOT_VERSION = 2;
 const SEGMENT = /^journal\.(\d+)\.bson$/;
 const TEMPORARY = /\.tmp$/;
 
-export const segmentFile = (n: number) => `journal.${String(n).padStart(8, '0')}.bson`;
+const segmentFile = (n: number) => `journal.${String(n).padStart(8, '0')}.bson`;
 
 export type JournalRecord = Change & { s: number };
 
@@ -43,7 +43,7 @@ interface SnapshotHeader {
   seq: number;
 }
 
-export const encodeRecord = (record: object): Buffer => {
+const encodeRecord = (record: object): Buffer => {
   const bytes = serialize(record);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 };
@@ -52,7 +52,7 @@ export const encodeRecord = (record: object): Buffer => {
  * The complete BSON documents at the start of `buffer`; `end` is where the last one ends. A tail that
  * is not a whole, well-formed document (a write cut short by a crash) ends the run there.
  */
-export function decodeRecords(buffer: Buffer): { records: object[]; end: number } {
+function decodeRecords(buffer: Buffer): { records: object[]; end: number } {
   const records: object[] = [];
   let offset = 0;
   while (buffer.length - offset >= 5) {

@@ -7,11 +7,11 @@ import type { Collection } from './store.js';
 export type ResolveCollection = (name: string) => Doc[];
 
 /** Client-supplied JavaScript ($where, $function, $accumulator) never runs here. */
-export function mingoOptions(resolveCollection?: ResolveCollection): Partial<Options> {
+function mingoOptions(resolveCollection?: ResolveCollection): Partial<Options> {
   return { scriptEnabled: false, collectionResolver: resolveCollection };
 }
 
-export function matcher(filter: Doc): (doc: Doc) => boolean {
+function matcher(filter: Doc): (doc: Doc) => boolean {
   const query = new Query(filter, mingoOptions());
   return (doc) => query.test(doc);
 }

@@ -12,10 +12,10 @@ export interface IndexSpec extends Doc {
   partialFilterExpression?: Doc;
 }
 
-export const ID_INDEX_NAME = '_id_';
+const ID_INDEX_NAME = '_id_';
 const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: ID_INDEX_NAME };
 
-export class DuplicateKeyError extends CommandError {
+class DuplicateKeyError extends CommandError {
   constructor(namespace: string, spec: IndexSpec, keyValue: Doc) {
     super(
       11000,

@@ -13,7 +13,7 @@ const immutableId = () =>
     "Performing an update on the path '_id' would modify the immutable field '_id'",
   );
 
-export function isOperatorUpdate(update: UpdateSpec): boolean {
+function isOperatorUpdate(update: UpdateSpec): boolean {
   if (Array.isArray(update)) return false;
   const keys = Object.keys(update);
   const operators = keys.filter((key) => key.startsWith('$'));
