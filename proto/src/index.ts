@@ -1,4 +1,3 @@
-export { splitHostPort } from './address.js';
 export { isPeerError, PeerError, type PeerErrorKind } from './errors.js';
 export {
   type DeliveryHandler,
