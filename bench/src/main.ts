@@ -9,7 +9,7 @@ import { CpuMeter, waitUntilQuiet } from './cpu.js';
 import { type DevStore, startDevStore } from './dev-store.js';
 import { measureEventPath, measureRabbitCeiling } from './event-path.js';
 import { runLoad } from './load.js';
-import { BCRYPT_COST, SEED_USER, selectPaths } from './paths.js';
+import { BCRYPT_COST, EVENTS_ID, SEED_USER, selectPaths } from './paths.js';
 import { firstLine, killChildren, spawnTracked } from './processes.js';
 import {
   type BenchReport,
@@ -71,7 +71,11 @@ function stopEverything(): Promise<void> {
 
 async function bench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
-  const paths = selectPaths(options.only);
+  // `events` in --only selects the RabbitMQ ceiling and the event path (they always run together).
+  const eventsOnly = options.only.includes(EVENTS_ID);
+  const brokerIds = options.only.filter((id) => id !== EVENTS_ID);
+  const paths = eventsOnly && brokerIds.length === 0 ? [] : selectPaths(brokerIds);
+  const runEvents = options.only.length === 0 || eventsOnly;
   const load = {
     connections: options.connections,
     durationSeconds: options.durationSeconds,
@@ -106,7 +110,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
         RATE_LIMIT_EMAIL_FAILURES: '100000',
         RATE_LIMIT_IP_FAILURES: '100000',
       },
-      'listener-service': { PREFETCH: '100' },
+      'listener-service': { PREFETCH: process.env.BENCH_PREFETCH ?? '300' },
       // 50 logins queue behind ~30 bcrypt comparisons a second: the default 5 s would answer 504s.
       // The mail path is measured, not the per-client mail limit (30 a minute by default).
       'broker-service': { DOWNSTREAM_TIMEOUT_MS: '20000', MAIL_RATE_LIMIT: '1000000' },
@@ -139,7 +143,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
 
   let rabbit: BenchReport['rabbit'];
   let eventPath: BenchReport['eventPath'];
-  if (options.only.length === 0) {
+  if (runEvents) {
     // Before the broker paths: the MongoDB stand-in scans its documents for an event-id upsert, so
     // after the paths' ~100k entries the event path would measure the stand-in, not the pipeline.
     say(`ceiling: RabbitMQ confirm-publish and deliver, ${options.rabbitMessages} messages`);

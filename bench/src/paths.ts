@@ -109,6 +109,9 @@ export const BROKER_PATHS: readonly BrokerPath[] = [
 /** The ceilings get a body of the same shape and size as the log paths. */
 export const CEILING_BODY = { action: 'log', via: 'rpc', log: logEntry('rpc') };
 
+/** The id `--only` takes for the RabbitMQ ceiling and the event path. */
+export const EVENTS_ID = 'events';
+
 export function selectPaths(only: readonly string[]): BrokerPath[] {
   if (only.length === 0) return [...BROKER_PATHS];
   const unknown = only.filter((id) => !BROKER_PATHS.some((p) => p.id === id));

@@ -10,7 +10,7 @@ export const configSchema = z.object({
   LOGGER_RPC_ADDR: env.hostPort('127.0.0.1:5001'),
   LOGGER_GRPC_ADDR: env.hostPort('127.0.0.1:50001'),
   QUEUE_NAME: z.string().min(1).default(DEFAULT_EVENTS_QUEUE),
-  PREFETCH: env.positiveInt(50),
+  PREFETCH: env.positiveInt(300),
   RETRY_BASE_MS: env.positiveInt(1000),
   RETRY_MAX_MS: env.positiveInt(60_000),
   EXCHANGE_NAME: z.string().min(1).default(LOGS_EXCHANGE),

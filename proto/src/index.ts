@@ -27,5 +27,11 @@ export {
 export type { ProtoLogger } from './logger.js';
 export * from './names.js';
 export * from './requests.js';
-export { createLogRpcClient, type LogRpcClient, type LogRpcClientOptions } from './rpc-client.js';
+export {
+  createLogRpcClient,
+  type LogInfoCall,
+  type LogInfoIds,
+  type LogRpcClient,
+  type LogRpcClientOptions,
+} from './rpc-client.js';
 export * from './schemas.js';

@@ -7,8 +7,23 @@ import type { LogEntry, LogInfoParams } from './schemas.js';
 
 export interface LogRpcClient {
   /** Rejects with a PeerError only. */
-  logInfo(entry: LogEntry, ids?: { eventId?: string; requestId?: string }): Promise<string>;
+  logInfo(entry: LogEntry, ids?: LogInfoIds): Promise<string>;
+  /**
+   * Several LogInfo calls in one JSON-RPC batch (one line, one write): one promise per call, each
+   * settled by its own answer, so one refused entry fails alone. At most the logger's batch limit.
+   */
+  logInfoBatch(calls: readonly LogInfoCall[]): Promise<string>[];
   close(): void;
+}
+
+export interface LogInfoIds {
+  eventId?: string;
+  requestId?: string;
+}
+
+export interface LogInfoCall {
+  entry: LogEntry;
+  ids?: LogInfoIds;
 }
 
 export interface LogRpcClientOptions {
@@ -27,6 +42,8 @@ export interface LogRpcClientOptions {
 }
 
 const INVALID_PARAMS = -32602;
+
+type RpcResponse = { id?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
 
 interface Pending {
   resolve(result: string): void;
@@ -72,15 +89,21 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
   }
 
   function onResponse(connection: net.Socket, line: string): void {
-    let response: { id?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+    let parsed: RpcResponse | RpcResponse[];
     try {
-      response = JSON.parse(line);
+      parsed = JSON.parse(line);
     } catch {
       connection.destroy(new Error('logger sent a malformed JSON-RPC frame'));
       return;
     }
     consecutiveTimeouts = 0;
-    if (typeof response.id !== 'number') return;
+    // A batch is answered by one array of responses, each matched by its own id.
+    if (Array.isArray(parsed)) for (const response of parsed) settleResponse(response);
+    else settleResponse(parsed);
+  }
+
+  function settleResponse(response: RpcResponse): void {
+    if (response === null || typeof response !== 'object' || typeof response.id !== 'number') return;
     if (response.error) {
       const message = String(response.error.message ?? 'error');
       const kind = response.error.code === INVALID_PARAMS ? 'invalid' : 'refused';
@@ -124,25 +147,48 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
     }
   }
 
+  /** Why no call can be written now, or undefined with the connection to write to. */
+  function refusal(calls: number): PeerError | net.Socket {
+    if (closed) return fail('unreachable', 'client is closed');
+    if (pending.size + calls > maxInFlight) {
+      return fail('overloaded', `${pending.size} calls already in flight`);
+    }
+    const target = connection();
+    if (target.writableLength > maxBufferedBytes) {
+      return fail('overloaded', `${target.writableLength} bytes waiting to be sent`);
+    }
+    return target;
+  }
+
+  /** Registers one call as pending and returns its request object and its answer. */
+  function register(target: net.Socket, call: LogInfoCall): { request: object; answer: Promise<string> } {
+    const { entry, ids = {} } = call;
+    const params: LogInfoParams = { name: entry.name, data: entry.data };
+    if (ids.requestId) params.request_id = ids.requestId;
+    if (ids.eventId) params.event_id = ids.eventId;
+    const id = nextId++;
+    const answer = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => onTimeout(id), timeoutMs);
+      pending.set(id, { resolve, reject, timer, via: target });
+    });
+    return { request: { jsonrpc: '2.0', id, method: RPC_METHOD_LOG_INFO, params }, answer };
+  }
+
   return {
     logInfo(entry, ids = {}) {
-      if (closed) return Promise.reject(fail('unreachable', 'client is closed'));
-      if (pending.size >= maxInFlight) {
-        return Promise.reject(fail('overloaded', `${pending.size} calls already in flight`));
-      }
-      const target = connection();
-      if (target.writableLength > maxBufferedBytes) {
-        return Promise.reject(fail('overloaded', `${target.writableLength} bytes waiting to be sent`));
-      }
-      const params: LogInfoParams = { name: entry.name, data: entry.data };
-      if (ids.requestId) params.request_id = ids.requestId;
-      if (ids.eventId) params.event_id = ids.eventId;
-      const id = nextId++;
-      return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => onTimeout(id), timeoutMs);
-        pending.set(id, { resolve, reject, timer, via: target });
-        target.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: RPC_METHOD_LOG_INFO, params })}\n`);
-      });
+      const target = refusal(1);
+      if (target instanceof PeerError) return Promise.reject(target);
+      const { request, answer } = register(target, { entry, ids });
+      target.write(`${JSON.stringify(request)}\n`);
+      return answer;
+    },
+    logInfoBatch(calls) {
+      if (calls.length === 0) return [];
+      const target = refusal(calls.length);
+      if (target instanceof PeerError) return calls.map(() => Promise.reject(target));
+      const registered = calls.map((call) => register(target, call));
+      target.write(`${JSON.stringify(registered.map((r) => r.request))}\n`);
+      return registered.map((r) => r.answer);
     },
     close() {
       closed = true;

@@ -1,5 +1,14 @@
 import type { LogEntry } from '@suite/proto';
-import { type Collection, type Db, type Filter, MongoError, ObjectId } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type BulkWriteResult,
+  type Collection,
+  type Db,
+  type Filter,
+  MongoBulkWriteError,
+  MongoError,
+  ObjectId,
+} from 'mongodb';
 import { guardMongo as guard } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
@@ -39,6 +48,12 @@ export interface InsertOutcome {
   duplicate: boolean;
 }
 
+/** One event for `insertEvents`: the event id is required, it is what makes the write idempotent. */
+export interface EventWrite {
+  entry: LogEntry;
+  ids: { eventId: string; requestId?: string };
+}
+
 export interface ListQuery {
   page: number;
   perPage: number;
@@ -55,6 +70,11 @@ export interface LogStore {
   /** Creates the indexes; safe to run on every start. */
   init(): Promise<void>;
   insert(entry: LogEntry, ids?: LogIds): Promise<InsertOutcome>;
+  /**
+   * Many events in one unordered bulk write of upserts keyed on the event id, each with its own
+   * outcome: one that fails does not fail the others. Rejects whole only when MongoDB is unreachable.
+   */
+  insertEvents(writes: readonly EventWrite[]): Promise<PromiseSettledResult<InsertOutcome>[]>;
   /** Newest first. */
   list(query: ListQuery): Promise<LogPage>;
   /** Null when the id is not a 24-hex ObjectId or no entry has it. */
@@ -114,6 +134,45 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
           if (isDuplicateKey(err)) return { id: null, duplicate: true };
           throw err;
         }
+      }),
+
+    insertEvents: (writes) =>
+      guard('store the log entries', async () => {
+        if (writes.length === 0) return [];
+        const at = now();
+        const operations: AnyBulkWriteOperation<LogDocument>[] = writes.map(({ entry, ids }) => {
+          const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
+          if (ids.requestId) doc.request_id = ids.requestId;
+          return {
+            updateOne: { filter: { event_id: ids.eventId }, update: { $setOnInsert: doc }, upsert: true },
+          };
+        });
+        let result: BulkWriteResult;
+        const failures = new Map<number, unknown>();
+        try {
+          result = await logs.bulkWrite(operations, { ordered: false });
+        } catch (err) {
+          if (!(err instanceof MongoBulkWriteError)) throw err;
+          result = err.result;
+          const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+          for (const writeError of writeErrors) failures.set(writeError.index, writeError);
+        }
+        return writes.map((_, index): PromiseSettledResult<InsertOutcome> => {
+          if (failures.has(index)) {
+            const failure = failures.get(index) as { code?: number; errmsg?: string };
+            // Two deliveries of one event raced and the unique index refused the second: stored once.
+            if (failure.code === DUPLICATE_KEY)
+              return { status: 'fulfilled', value: { id: null, duplicate: true } };
+            return { status: 'rejected', reason: new Error(failure.errmsg ?? 'write failed') };
+          }
+          const upserted = result.upsertedIds[index] as ObjectId | undefined;
+          return {
+            status: 'fulfilled',
+            value: upserted
+              ? { id: upserted.toHexString(), duplicate: false }
+              : { id: null, duplicate: true },
+          };
+        });
       }),
 
     list: (query) =>

@@ -33,11 +33,65 @@ export interface EventConsumerOptions {
   connectionName?: string;
 }
 
-/** Deliveries are settled on the channel that delivered them: a delivery tag means nothing on another. */
-function settleChannel(channel: ConfirmChannel): SettleChannel {
+/**
+ * Deliveries are settled on the channel that delivered them: a delivery tag means nothing on another.
+ *
+ * Acks are coalesced: a message acked by its handler is only marked, and once per turn of the event
+ * loop one `ack(multiple)` frame covers every tag up to the lowest one still unsettled. A tag whose
+ * event is not yet stored is never covered, whatever later tags did. Nacks go out at once, alone.
+ */
+export function settleChannel(channel: Pick<ConfirmChannel, 'ack' | 'nack' | 'publish'>): SettleChannel & {
+  /** Tells the tracker a delivery arrived; tags must come in the order the channel delivered them. */
+  delivered(message: Message): void;
+  /** Sends the coalesced ack now (at shutdown, before the channel closes). */
+  flush(): void;
+} {
+  /** Delivery tags not yet sent to RabbitMQ as settled, in delivery order, with their state. */
+  const open = new Map<number, 'waiting' | 'acked' | 'nacked'>();
+  let flushScheduled = false;
+
+  function flush(): void {
+    flushScheduled = false;
+    let highestAcked: number | undefined;
+    // Map iteration follows insertion order, which is delivery (ascending tag) order.
+    for (const [tag, state] of open) {
+      if (state === 'waiting') break;
+      open.delete(tag);
+      if (state === 'acked') highestAcked = tag;
+    }
+    // Every tag up to highestAcked is now acked or was nacked already (RabbitMQ skips those).
+    if (highestAcked === undefined) return;
+    try {
+      channel.ack({ fields: { deliveryTag: highestAcked } } as Message, true);
+    } catch {
+      // The channel is gone, and with it these deliveries: RabbitMQ redelivers them and the event
+      // ids keep the logger from storing them twice.
+    }
+  }
+
   return {
-    ack: (message) => channel.ack(message),
-    nack: (message, requeue) => channel.nack(message, false, requeue),
+    flush,
+    delivered(message) {
+      open.set(message.fields.deliveryTag, 'waiting');
+    },
+    ack(message) {
+      const tag = message.fields.deliveryTag;
+      if (open.get(tag) !== 'waiting') {
+        // Not tracked (delivered before tracking began): settle it on its own.
+        channel.ack(message);
+        return;
+      }
+      open.set(tag, 'acked');
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    },
+    nack(message, requeue) {
+      const tag = message.fields.deliveryTag;
+      channel.nack(message, false, requeue);
+      if (open.get(tag) === 'waiting') open.set(tag, 'nacked');
+    },
     publish: (exchange, routingKey, content, options) =>
       new Promise((resolve, reject) => {
         try {
@@ -58,7 +112,7 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
   const { topology, prefetch, handle } = options;
   const logger = options.logger.child({ component: 'consumer', queue: topology.queue });
   const pending = new Set<Promise<void>>();
-  let active: { channel: ConfirmChannel; consumerTag: string } | undefined;
+  let active: { channel: ConfirmChannel; consumerTag: string; settle: { flush(): void } } | undefined;
   let stopping = false;
 
   function onDelivery(message: ConsumeMessage, settle: SettleChannel): void {
@@ -84,14 +138,17 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
       const { consumerTag } = await channel.consume(
         topology.queue,
         (message) => {
-          if (message) return onDelivery(message, settle);
+          if (message) {
+            settle.delivered(message);
+            return onDelivery(message, settle);
+          }
           // RabbitMQ cancelled the consumer (e.g. the queue was deleted): a fresh channel re-declares it.
           logger.warn({}, 'consumer cancelled by RabbitMQ, reopening the channel');
           channel.close().catch(() => undefined);
         },
         { noAck: false },
       );
-      active = { channel, consumerTag };
+      active = { channel, consumerTag, settle };
       logger.info({ prefetch, consumerTag }, 'consuming');
     },
   });
@@ -112,6 +169,7 @@ export function startEventConsumer(options: EventConsumerOptions): EventConsumer
       }
       logger.info({ inFlight: pending.size }, 'consumer cancelled, draining in-flight messages');
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      current?.settle.flush();
       await bus.close();
     },
   };
