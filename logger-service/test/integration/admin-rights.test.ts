@@ -8,7 +8,6 @@ import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import pg from 'pg';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 import { type RunningService, startService } from '../support/service.js';
-import { WebClient } from '../support/web-client.js';
 
 /** The real authentication-service on the shared PostgreSQL, in a database of its own. */
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -71,12 +70,7 @@ describe('admin right, against the real authentication-service', () => {
 
   async function signIn(email: string) {
     const web = service.web();
-    const page = await web.get('/login');
-    const response = await web.postForm('/login', {
-      _csrf: WebClient.csrfFrom(page.body),
-      email,
-      password: ADMIN.password,
-    });
+    const { response } = await web.signIn(email, ADMIN.password);
     return { web, response };
   }
 

@@ -30,12 +30,7 @@ describe('admin sessions', () => {
   });
 
   async function signIn(web = service.web()): Promise<WebClient> {
-    const page = await web.get('/login');
-    const response = await web.postForm('/login', {
-      _csrf: WebClient.csrfFrom(page.body),
-      email: ADMIN_EMAIL,
-      password: ADMIN_PASSWORD,
-    });
+    const { response } = await web.signIn();
     assert.equal(response.status, 303);
     assert.equal((await web.get('/admin/dashboard')).status, 200);
     return web;

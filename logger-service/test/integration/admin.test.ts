@@ -18,12 +18,7 @@ describe('admin UI', () => {
 
   async function signedIn(): Promise<WebClient> {
     const web = env.service.web();
-    const page = await web.get('/login');
-    const response = await web.postForm('/login', {
-      _csrf: WebClient.csrfFrom(page.body),
-      email: ADMIN_EMAIL,
-      password: ADMIN_PASSWORD,
-    });
+    const { response } = await web.signIn();
     assert.equal(response.status, 303);
     assert.equal(response.headers.get('location'), '/admin/dashboard');
     return web;
@@ -97,13 +92,7 @@ describe('admin UI', () => {
   });
 
   test('when the cookies are inspected, then they are httpOnly and SameSite=Lax, and not Secure over plain HTTP', async () => {
-    const web = env.service.web();
-    const page = await web.get('/login');
-    const response = await web.postForm('/login', {
-      _csrf: WebClient.csrfFrom(page.body),
-      email: ADMIN_EMAIL,
-      password: ADMIN_PASSWORD,
-    });
+    const { page, response } = await env.service.web().signIn();
     const cookies = [...page.headers.getSetCookie(), ...response.headers.getSetCookie()];
     for (const name of ['logger_login', 'logger_admin']) {
       const cookie = cookies.find((c) => c.startsWith(`${name}=`) && !/expires=Thu, 01 Jan 1970/i.test(c));

@@ -1,3 +1,5 @@
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './auth-server.js';
+
 /** fetch with a cookie jar and no redirect following, so tests see each 302/303 and carry the session. */
 export class WebClient {
   private cookies = new Map<string, string>();
@@ -53,6 +55,13 @@ export class WebClient {
 
   postForm(path: string, form: Record<string, string>) {
     return this.request(path, { method: 'POST', form });
+  }
+
+  /** Opens the sign-in page and posts its form; both answers, for tests that look at either. */
+  async signIn(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+    const page = await this.get('/login');
+    const response = await this.postForm('/login', { _csrf: WebClient.csrfFrom(page.body), email, password });
+    return { page, response };
   }
 
   /** The CSRF token of the page's first form. */
