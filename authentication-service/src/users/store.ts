@@ -9,7 +9,7 @@ export interface PublicUser {
   first_name: string;
   last_name: string;
   active: boolean;
-  /** May use the logger's admin UI (contract C1). */
+  /** May use the logger's admin UI. */
   admin: boolean;
   created_at: Date;
   updated_at: Date;
