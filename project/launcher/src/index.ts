@@ -17,7 +17,7 @@ import {
   FIXED_PORTS,
   type PortPlan,
   REPOSITORY_ROOT,
-  readyUrl,
+  readiness,
   SERVICE_COLOURS,
   SERVICE_NAMES,
   type ServiceName,
@@ -140,7 +140,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
           ...serviceEnv(name, wiring),
           ...options.serviceEnv?.[name],
         },
-        readyUrl: readyUrl(name, wiring),
+        readiness: readiness(name, wiring),
         output,
         colour: colour ? SERVICE_COLOURS[name] : undefined,
       }),
@@ -162,9 +162,6 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
 
   try {
     await Promise.all([...processes.values()].map((p) => p.start()));
-    // The broker is ready before its first RabbitMQ connection (no route needs it to answer), but a
-    // suite that says "ready" should take a click on Test Broker at once.
-    if (names.includes('broker-service')) await waitForBrokerRabbit(`http://127.0.0.1:${ports.broker}`);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -202,21 +199,3 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
 }
 export { CHROMIUM_PATH, launchChromium } from './browser.js';
 export { type LogReader, openLogReader, type StoredLog } from './log-reader.js';
-
-/** Polls the broker's dependency report until RabbitMQ shows `ok`; throws with the last report after 30 s. */
-async function waitForBrokerRabbit(brokerUrl: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${brokerUrl}/health/dependencies`, { signal: AbortSignal.timeout(2000) });
-      const body = (await response.json()) as { data?: Record<string, string> };
-      if (body.data?.rabbitmq === 'ok') return;
-      last = JSON.stringify(body.data);
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`broker-service did not connect to RabbitMQ within ${timeoutMs} ms: ${last}`);
-}

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { sleep } from '@suite/toolbox';
 import { formatLogLine } from './log-format.js';
+import type { Readiness } from './services.js';
 
 export type OutputMode = 'prefixed' | 'silent';
 
@@ -9,7 +10,7 @@ export interface ServiceProcessOptions {
   name: string;
   script: string;
   env: NodeJS.ProcessEnv;
-  readyUrl: string;
+  readiness: Readiness;
   output: OutputMode;
   colour?: string;
   write?: (line: string) => void;
@@ -85,8 +86,8 @@ export class ServiceProcess {
         throw new Error(`${this.name} exited with code ${code} before it was ready:\n${this.lastLines()}`);
       }
       try {
-        const response = await fetch(this.options.readyUrl, { signal: AbortSignal.timeout(2000) });
-        if (response.status === 200) return;
+        const response = await fetch(this.options.readiness.url, { signal: AbortSignal.timeout(2000) });
+        if (await this.options.readiness.isReady(response.clone())) return;
         lastProblem = `${response.status} ${await response.text()}`;
       } catch (err) {
         lastProblem = err instanceof Error ? err.message : String(err);
@@ -95,7 +96,7 @@ export class ServiceProcess {
     }
     await this.stop();
     throw new Error(
-      `${this.name} was not ready within ${timeoutMs} ms (${this.options.readyUrl}: ${lastProblem}):\n${this.lastLines()}`,
+      `${this.name} was not ready within ${timeoutMs} ms (${this.options.readiness.url}: ${lastProblem}):\n${this.lastLines()}`,
     );
   }
 }

@@ -113,6 +113,24 @@ function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
   }
 }
 
-export function readyUrl(name: ServiceName, w: Wiring): string {
-  return `http://${w.host}:${w.ports[HTTP_PORT[name]]}/readyz`;
+/** When a started service counts as ready for the suite: a URL, and what its answer must show. */
+export interface Readiness {
+  url: string;
+  isReady(response: Response): Promise<boolean>;
+}
+
+const answers200 = async (response: Response) => response.status === 200;
+
+export function readiness(name: ServiceName, w: Wiring): Readiness {
+  const base = `http://${w.host}:${w.ports[HTTP_PORT[name]]}`;
+  if (name !== 'broker-service') return { url: `${base}/readyz`, isReady: answers200 };
+  // The broker is ready before its first RabbitMQ connection (no route needs it to answer), but a
+  // suite that says "ready" should take a click on Test Broker at once.
+  return {
+    url: `${base}/health/dependencies`,
+    isReady: async (response) => {
+      const body = (await response.json()) as { data?: Record<string, string> };
+      return body.data?.rabbitmq === 'ok';
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatLogLine } from '../../src/log-format.js';
-import { FIXED_PORTS, readyUrl, SERVICE_NAMES, serviceEnv, type Wiring } from '../../src/services.js';
+import { FIXED_PORTS, readiness, SERVICE_NAMES, serviceEnv, type Wiring } from '../../src/services.js';
 
 const wiring: Wiring = {
   ports: { ...FIXED_PORTS },
@@ -46,8 +46,17 @@ describe('service wiring', () => {
   });
 
   test('when readiness is polled, then each service is asked on its own port', () => {
-    assert.equal(readyUrl('listener-service', wiring), 'http://127.0.0.1:8085/readyz');
-    assert.equal(readyUrl('front-end', wiring), 'http://127.0.0.1:8081/readyz');
+    assert.equal(readiness('listener-service', wiring).url, 'http://127.0.0.1:8085/readyz');
+    assert.equal(readiness('front-end', wiring).url, 'http://127.0.0.1:8081/readyz');
+  });
+
+  test('when the broker is polled, then it counts as ready only once its dependency report shows RabbitMQ ok', async () => {
+    const broker = readiness('broker-service', wiring);
+    assert.equal(broker.url, 'http://127.0.0.1:8080/health/dependencies');
+    const report = (data: Record<string, string>, status: number) =>
+      new Response(JSON.stringify({ error: status !== 200, data }), { status });
+    assert.equal(await broker.isReady(report({ rabbitmq: 'down', 'logger-service': 'ok' }, 503)), false);
+    assert.equal(await broker.isReady(report({ rabbitmq: 'ok', 'logger-service': 'down' }, 503)), true);
   });
 });
 
