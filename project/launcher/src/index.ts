@@ -22,12 +22,13 @@ import {
   SERVICE_NAMES,
   type ServiceName,
   serviceEnv,
+  serviceNodeOptions,
   serviceScript,
   type Wiring,
 } from './services.js';
 
 export { formatLogLine } from './log-format.js';
-export { FIXED_PORTS, SERVICE_NAMES, type ServiceName } from './services.js';
+export { FIXED_PORTS, SERVICE_NAMES, SERVICE_NODE_OPTIONS, type ServiceName } from './services.js';
 
 export interface SuiteOptions {
   services?: readonly ServiceName[];
@@ -139,6 +140,9 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
           ...options.env,
           ...serviceEnv(name, wiring),
           ...options.serviceEnv?.[name],
+          NODE_OPTIONS: serviceNodeOptions(
+            options.serviceEnv?.[name]?.NODE_OPTIONS ?? options.env?.NODE_OPTIONS ?? process.env.NODE_OPTIONS,
+          ),
         },
         readiness: readiness(name, wiring),
         output,

@@ -7,11 +7,21 @@ import { readText, repoPath, workspaceDependencies, workspaces } from '../suppor
 
 // The current Node LTS line, pinned to one release: the same Node CI runs `make test` on (.ci/run).
 const RUNTIME_BASE = 'node:24.22.3-bookworm-slim';
+// The heap setting `make run` gives every service too (project/launcher, SERVICE_NODE_OPTIONS).
+const HEAP_SETTING = '--max-semi-space-size=8 --max-old-space-size=128';
 
 describe('Dockerfiles', () => {
   test('when listing services, then each has a Dockerfile', () => {
     const missing = serviceNames.filter((name) => !existsSync(repoPath(name, 'Dockerfile')));
     assert.deepEqual(missing, []);
+  });
+
+  test('when the heap setting changes, then the launcher and the images change together', () => {
+    const launcher = readText('project/launcher/src/services.ts');
+    assert.ok(
+      launcher.includes(`SERVICE_NODE_OPTIONS = '${HEAP_SETTING}'`),
+      `project/launcher/src/services.ts must set SERVICE_NODE_OPTIONS to ${HEAP_SETTING}`,
+    );
   });
 
   for (const name of serviceNames) {
@@ -86,6 +96,10 @@ describe('Dockerfiles', () => {
         const [cmd] = argsOf(runtime, 'CMD');
         assert.ok(cmd, 'no CMD');
         assert.deepEqual(JSON.parse(cmd), ['node', 'dist/main.js'], 'CMD must be exec form');
+      });
+
+      test('when the container runs, then Node has the heap limit the launcher gives the service natively', () => {
+        assert.equal(envOf(runtime).NODE_OPTIONS, HEAP_SETTING);
       });
 
       test('when Docker checks health, then it probes /ping with node (the slim image has no curl)', () => {

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatLogLine } from '../../src/log-format.js';
-import { FIXED_PORTS, readiness, SERVICE_NAMES, serviceEnv, type Wiring } from '../../src/services.js';
+import {
+  FIXED_PORTS,
+  readiness,
+  SERVICE_NAMES,
+  SERVICE_NODE_OPTIONS,
+  serviceEnv,
+  serviceNodeOptions,
+  type Wiring,
+} from '../../src/services.js';
 
 const wiring: Wiring = {
   ports: { ...FIXED_PORTS },
@@ -75,5 +83,15 @@ describe('log lines', () => {
   test('when a line is not JSON, then it passes through untouched', () => {
     assert.equal(formatLogLine('plain text {', false), 'plain text {');
     assert.equal(formatLogLine('{not json', false), '{not json');
+  });
+
+  test('when a service starts, then it gets the heap limit, and flags the caller gives come after it and win', () => {
+    assert.match(SERVICE_NODE_OPTIONS, /--max-old-space-size=\d+/);
+    assert.equal(serviceNodeOptions(undefined), SERVICE_NODE_OPTIONS);
+    assert.equal(serviceNodeOptions(''), SERVICE_NODE_OPTIONS);
+    assert.equal(
+      serviceNodeOptions('--max-old-space-size=1024'),
+      `${SERVICE_NODE_OPTIONS} --max-old-space-size=1024`,
+    );
   });
 });
