@@ -1,6 +1,7 @@
 import { badGateway, currentRequestId, type Logger, retry, withTimeout } from '@suite/toolbox';
-import nodemailer from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { ComposedMail } from '../mime.js';
+import { toPoolMessage } from './pool-message.js';
 
 export interface SmtpOptions {
   host: string;
@@ -41,11 +42,14 @@ const VERIFY_TIMEOUT_MS = 1500;
 const VERIFY_CACHE_MS = 5000;
 const MAIL_SERVER = 'mail server';
 
-/** One pooled transport for the life of the process: connections are reused across requests. */
+/**
+ * One nodemailer SMTP pool for the life of the process: connections are reused across requests. The
+ * pool is used without nodemailer's `Mail` front (`createTransport`), whose `sendMail` only wraps a
+ * message this service has already composed (see pool-message.ts).
+ */
 export function createMailer(options: SmtpOptions): Mailer {
   const { logger, timeoutMs } = options;
-  const transporter = nodemailer.createTransport({
-    pool: true,
+  const pool = new SMTPPool({
     maxConnections: options.maxConnections,
     // A pooled connection is otherwise closed and dialled again (TCP, greeting, EHLO) every 100 mails.
     maxMessages: Number.POSITIVE_INFINITY,
@@ -57,12 +61,9 @@ export function createMailer(options: SmtpOptions): Mailer {
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
-    // Messages arrive composed in memory (see mime.ts); nothing may ever be read from a file or URL.
-    disableFileAccess: true,
-    disableUrlAccess: true,
   });
   // Pool errors also reach each send's callback; this listener only keeps an emitted one from crashing the process.
-  transporter.on('error', (err) => logger.warn({ err: err.message }, 'smtp transport error'));
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'smtp transport error'));
 
   let lastCheck: { at: number; result: Promise<void> } | undefined;
 
@@ -72,8 +73,9 @@ export function createMailer(options: SmtpOptions): Mailer {
       try {
         await retry(
           () =>
-            // With the id given, nodemailer skips making one from five calls to crypto.randomBytes.
-            transporter.sendMail({ envelope: mail.envelope, messageId: mail.messageId, raw: mail.raw }),
+            new Promise<void>((resolve, reject) => {
+              pool.send(toPoolMessage(mail), (err) => (err ? reject(err) : resolve()));
+            }),
           {
             retries: 1,
             baseDelayMs: 200,
@@ -94,7 +96,7 @@ export function createMailer(options: SmtpOptions): Mailer {
       const now = Date.now();
       if (!lastCheck || now - lastCheck.at > VERIFY_CACHE_MS) {
         const result = withTimeout(
-          transporter.verify().then(() => undefined),
+          pool.verify().then(() => undefined),
           VERIFY_TIMEOUT_MS,
           `${MAIL_SERVER} timed out`,
         ).catch((err: unknown) => {
@@ -108,7 +110,7 @@ export function createMailer(options: SmtpOptions): Mailer {
     },
 
     close() {
-      transporter.close();
+      pool.close();
     },
   };
 }
