@@ -27,14 +27,24 @@ const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta
  * HTML and CSS, about 1 ms a mail.
  */
 export function loadTemplates(dir: string = DEFAULT_TEMPLATES_DIR): RenderMail {
-  const html = juice(readFileSync(`${dir}/mail.html.mustache`, 'utf8'));
-  const text = readFileSync(`${dir}/mail.txt.mustache`, 'utf8');
-  Mustache.parse(html);
-  Mustache.parse(text);
+  const html = compile(juice(readFileSync(`${dir}/mail.html.mustache`, 'utf8')));
+  const text = compile(readFileSync(`${dir}/mail.txt.mustache`, 'utf8'));
   return (content) => ({
-    html: Mustache.render(html, { ...content, messageHtml: messageToHtml(content.message) }),
-    text: Mustache.render(text, content),
+    html: html({ ...content, messageHtml: messageToHtml(content.message) }),
+    text: text(content),
   });
+}
+
+/**
+ * Parses a template once and renders its tokens for each view. `Mustache.render(template)` would
+ * find the parsed tokens again on every call through a cache keyed by the whole template text (a
+ * new string of the template's length built and hashed per call), which made it about four times
+ * slower for these templates. Escaping and every other rule are mustache's own.
+ */
+function compile(template: string): (view: object) => string {
+  const writer = new Mustache.Writer();
+  const tokens = writer.parse(template);
+  return (view) => writer.renderTokens(tokens, new Mustache.Context(view), undefined, template);
 }
 
 /** Escapes first and only then adds `<br>`, so user text can never contribute markup of its own. */
