@@ -1,7 +1,10 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** How Node reports an IPv4 peer on a dual-stack socket. */
+const IPV4_MAPPED_PREFIX = '::ffff:';
 
 /** The peers whose X-Forwarded-For is believed: the suite's own proxies (Caddy, an Ingress, the broker). */
 export interface TrustedProxies {
@@ -33,6 +36,7 @@ export function parseTrustedProxies(text: string): TrustedProxies {
   return {
     entries,
     has(address) {
+      if (ranges.length === 0) return false;
       const parsed = parseAddress(address);
       return (
         parsed !== undefined &&
@@ -56,7 +60,7 @@ export function resolveClientAddress(
   trusted: TrustedProxies,
 ): string {
   let client = normaliseAddress(peer ?? '') ?? 'unknown';
-  if (!trusted.has(client) || !forwardedFor) return client;
+  if (!forwardedFor || !trusted.has(client)) return client;
   const hops = forwardedFor.split(',').map((hop) => hop.trim());
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normaliseAddress(hops[i]!);
@@ -81,6 +85,12 @@ export function clientAddressKey(address: string): string {
 
 /** One spelling per address: IPv4-mapped IPv6 as IPv4, IPv6 in RFC 5952 form; undefined when not an address. */
 function normaliseAddress(text: string): string | undefined {
+  // Every request resolves its peer, nearly always plain or IPv4-mapped IPv4: Node's strict dotted
+  // form is already the one spelling, so only other forms pay for a parse.
+  if (isIPv4(text)) return text;
+  if (text.startsWith(IPV4_MAPPED_PREFIX) && isIPv4(text.slice(IPV4_MAPPED_PREFIX.length))) {
+    return text.slice(IPV4_MAPPED_PREFIX.length);
+  }
   const parsed = parseAddress(text);
   if (parsed === undefined) return undefined;
   return parsed.kind() === 'ipv6' ? (parsed as ipaddr.IPv6).toRFC5952String() : parsed.toString();
@@ -88,8 +98,10 @@ function normaliseAddress(text: string): string | undefined {
 
 /** Node's strict check first: ipaddr.js alone also takes forms such as `127.1` or `0x7f.0.0.1`. */
 function parseAddress(text: string): Address | undefined {
-  if (isIP(text) === 0) return undefined;
-  return ipaddr.process(text);
+  const version = isIP(text);
+  if (version === 0) return undefined;
+  // ipaddr.process tries IPv6 first and then parses an IPv4 address twice more; the kind is known here.
+  return version === 4 ? ipaddr.IPv4.parse(text) : ipaddr.process(text);
 }
 
 function parseRange(entry: string): [Address, number] | undefined {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clientAddressKey, parseTrustedProxies, resolveClientAddress } from '../../src/client-address.js';
+import {
+  clientAddressKey,
+  NO_TRUSTED_PROXIES,
+  parseTrustedProxies,
+  resolveClientAddress,
+} from '../../src/client-address.js';
 
 describe('parseTrustedProxies', () => {
   test('when IPv4 and IPv6 addresses and ranges are listed, then exactly those peers are trusted', () => {
@@ -76,6 +81,23 @@ describe('resolveClientAddress', () => {
 
   test('when an entry is not an address, then the walk stops at the trusted hop that passed it on', () => {
     assert.equal(resolveClientAddress('127.0.0.1', '6.6.6.6, <script>, 10.1.1.1', trusted), '10.1.1.1');
+  });
+
+  test('when IPv4 is written as IPv4-mapped IPv6, then it comes out as plain IPv4', () => {
+    assert.equal(resolveClientAddress('::ffff:203.0.113.9', undefined, NO_TRUSTED_PROXIES), '203.0.113.9');
+    assert.equal(resolveClientAddress('::FFFF:203.0.113.9', undefined, NO_TRUSTED_PROXIES), '203.0.113.9');
+    assert.equal(resolveClientAddress('::ffff:cb00:7109', undefined, NO_TRUSTED_PROXIES), '203.0.113.9');
+    assert.equal(resolveClientAddress('127.0.0.1', '::ffff:198.51.100.7', trusted), '198.51.100.7');
+  });
+
+  test('when no proxy is trusted, then a loopback peer with a forwarded chain is still the client', () => {
+    assert.equal(resolveClientAddress('127.0.0.1', '6.6.6.6', NO_TRUSTED_PROXIES), '127.0.0.1');
+    assert.equal(resolveClientAddress('::1', '6.6.6.6', NO_TRUSTED_PROXIES), '::1');
+  });
+
+  test('when the peer is not an address, then the client is unknown', () => {
+    assert.equal(resolveClientAddress(undefined, '6.6.6.6', trusted), 'unknown');
+    assert.equal(resolveClientAddress('::ffff:300.1.1.1', undefined, trusted), 'unknown');
   });
 
   test('when addresses are IPv6, then they come out in one spelling', () => {
