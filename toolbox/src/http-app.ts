@@ -1,4 +1,10 @@
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type ZodType, type z } from 'zod';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
@@ -51,16 +57,27 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   app.locals.logger = logger;
 
+  // Built once per app, not per request: the lazy child logger, and the access log and metrics
+  // written when the answer is finished.
+  const requestLogger = lazyRequestLogger(logger);
+  function recordRequest(this: Response): void {
+    const req = this.req;
+    const seconds = (performance.now() - (this as TimedResponse)[STARTED]) / 1e3;
+    const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+    const labels = { method: req.method, route, status: String(this.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, seconds);
+    const level = QUIET_PATHS.has(req.path) ? 'debug' : this.statusCode >= 500 ? 'error' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    (this.locals.logger as Logger)[level](
+      { method: req.method, path: req.path, status: this.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+      'request',
+    );
+  }
+
   app.use((req, res, next) => {
     const requestId = acceptOrCreateRequestId(req.get(REQUEST_ID_HEADER));
     res.setHeader('X-Request-Id', requestId);
-    // A child logger (bindings serialised, redaction applied) is made only when a line is written:
-    // at the usual levels most requests write none.
-    let log: Logger | undefined;
-    const requestLog = () => {
-      log ??= logger.child({ requestId });
-      return log;
-    };
     const clientAddress = resolveClientAddress(
       req.socket.remoteAddress,
       req.get('x-forwarded-for'),
@@ -68,21 +85,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     );
     res.locals.requestId = requestId;
     res.locals.clientAddress = clientAddress;
-    Object.defineProperty(res.locals, 'logger', { get: requestLog, enumerable: true, configurable: true });
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      const labels = { method: req.method, route, status: String(res.statusCode) };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, seconds);
-      const level = QUIET_PATHS.has(req.path) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
-      requestLog()[level](
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
-        'request',
-      );
-    });
+    Object.defineProperty(res.locals, 'logger', requestLogger);
+    (res as TimedResponse)[STARTED] = performance.now();
+    res.on('finish', recordRequest);
     runInRequestContext({ requestId, clientAddress }, next);
   });
 
@@ -108,6 +113,29 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   app.use(errorMiddleware(service));
   return app;
+}
+
+const STARTED = Symbol('request started');
+type TimedResponse = Response & { [STARTED]: number };
+const CHILD_LOGGER = Symbol('request logger');
+
+/**
+ * `res.locals.logger`: a child logger (bindings serialised, redaction applied) made only when a line
+ * is written, since at the usual levels most requests write none.
+ */
+function lazyRequestLogger(logger: Logger): PropertyDescriptor {
+  return {
+    get(this: Record<PropertyKey, unknown>): Logger {
+      let log = this[CHILD_LOGGER] as Logger | undefined;
+      if (log === undefined) {
+        log = logger.child({ requestId: this.requestId });
+        Object.defineProperty(this, CHILD_LOGGER, { value: log });
+      }
+      return log;
+    },
+    enumerable: true,
+    configurable: true,
+  };
 }
 
 interface BodyParserError extends Error {
