@@ -115,6 +115,14 @@ describe('createHttpApp and the error middleware', () => {
     assert.deepEqual(await res.json(), { error: false, message: 'echoed', data: { name: 'a', count: 2 } });
   });
 
+  test('when an envelope is sent, then it goes out as UTF-8 JSON with its length in bytes', async () => {
+    const res = await post('/echo', JSON.stringify({ name: 'é€😀', count: 1 }));
+    const bytes = Buffer.from(await res.arrayBuffer());
+    assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(res.headers.get('content-length'), String(bytes.length));
+    assert.equal(JSON.parse(bytes.toString('utf8')).data.name, 'é€😀');
+  });
+
   test('when the JSON is malformed, then 400 says so', async () => {
     const res = await post('/echo', '{"name":');
     assert.equal(res.status, 400);
