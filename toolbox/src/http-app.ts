@@ -194,6 +194,16 @@ export function describeZodError(error: ZodError): string {
  * become a 400 naming the problem.
  */
 export function readJsonBody<S extends ZodType>(req: Request, schema: S): z.infer<S> {
+  const result = schema.safeParse(readJsonObject(req));
+  if (!result.success) throw badRequest(describeZodError(result.error));
+  return result.data;
+}
+
+/**
+ * The JSON object a request carries, as parsed, for a caller that checks its fields itself: a wrong
+ * content type or a body that is not an object is a 400, as in `readJsonBody`.
+ */
+export function readJsonObject(req: Request): Record<string, unknown> {
   if (!req.is('application/json')) {
     throw badRequest('expected a JSON body with Content-Type: application/json');
   }
@@ -205,9 +215,7 @@ export function readJsonBody<S extends ZodType>(req: Request, schema: S): z.infe
   ) {
     throw badRequest('expected a JSON object');
   }
-  const result = schema.safeParse(req.body);
-  if (!result.success) throw badRequest(describeZodError(result.error));
-  return result.data;
+  return req.body;
 }
 
 /** Wraps a handler that returns `{message, data}` into a 202 envelope. */

@@ -12,7 +12,7 @@ export {
 } from './errors.js';
 export { type FailureKind, publicMessage, serviceFailure } from './failures.js';
 export { withTimeout } from './health.js';
-export { accepted, createHttpApp, describeZodError, readJsonBody } from './http-app.js';
+export { accepted, createHttpApp, describeZodError, readJsonBody, readJsonObject } from './http-app.js';
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type HttpMetrics, type Registry } from './metrics.js';
