@@ -1,7 +1,6 @@
 import { isPeerError, type LogEntry, type LogGrpcClient, type LogRpcClient } from '@suite/proto';
-import { isAppError, readJsonBody, sendOk } from '@suite/toolbox';
+import { isAppError, readJsonObject, sendOk } from '@suite/toolbox';
 import { type Response, Router } from 'express';
-import { z } from 'zod';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
 import type { AuditTrail } from '../audit.js';
 import type { AuthClient } from '../clients/auth.js';
@@ -22,13 +21,11 @@ export interface HandleDeps {
   mailLimit: MailLimit;
 }
 
-const anyObject = z.object({}).passthrough();
-
 /** `POST /handle`: one entry point, dispatched on `action` to the service that does the work. */
 export function handleRoutes(deps: HandleDeps): Router {
   const router = Router();
   router.post('/handle', async (req, res) => {
-    const action = parseAction(readJsonBody(req, anyObject));
+    const action = parseAction(readJsonObject(req));
     switch (action.action) {
       case 'auth':
         return authenticate(deps, action.auth, res);
