@@ -25,12 +25,8 @@ const logSchema = z.object(logEntrySchema.shape, {
 });
 
 const viaSchema = z
-  .string({ invalid_type_error: `via must be one of ${LOG_TRANSPORTS.join(', ')}` })
-  .refine((v): v is LogTransport => (LOG_TRANSPORTS as readonly string[]).includes(v), {
-    message: `via must be one of ${LOG_TRANSPORTS.join(', ')}`,
-  })
-  .default('rpc')
-  .transform((v) => v as LogTransport);
+  .enum(LOG_TRANSPORTS, { errorMap: () => ({ message: `via must be one of ${LOG_TRANSPORTS.join(', ')}` }) })
+  .default('rpc');
 
 const actionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('auth'), auth: credentialsSchema }),
