@@ -68,7 +68,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       const text = await response.body.text();
       const flat: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
+      for (const name in response.headers) {
+        const value = response.headers[name];
         if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
       }
       return { status: response.statusCode, data: parseBody(text, flat['content-type']) as T, headers: flat };
