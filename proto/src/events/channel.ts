@@ -1,4 +1,4 @@
-import amqp, { type ChannelWrapper } from 'amqp-connection-manager';
+import amqp from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import type { ProtoLogger } from '../logger.js';
 import { assertEventTopology, type EventTopology } from './topology.js';
@@ -30,8 +30,11 @@ export interface EventChannelOptions {
 }
 
 export interface EventChannel {
-  /** Publishes through here resolve on RabbitMQ's confirm. */
-  wrapper: ChannelWrapper;
+  /**
+   * The confirm channel in use once its set-up finished, while connected: publish on it directly
+   * (amqplib's callback reports the confirm). Undefined between a loss and the next set-up.
+   */
+  channel(): ConfirmChannel | undefined;
   /** Connected, and the current channel finished its set-up. */
   isReady(): boolean;
   isConnected(): boolean;
@@ -104,7 +107,7 @@ export function openEventChannel(options: EventChannelOptions): EventChannel {
 
   const isConnected = () => !closing && manager.isConnected();
   return {
-    wrapper,
+    channel: () => (isConnected() ? ready : undefined),
     isReady: () => isConnected() && ready !== undefined,
     isConnected,
     lastFailure: () => lastFailure,

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { PeerError, type PeerErrorKind } from '../errors.js';
 import type { ProtoLogger } from '../logger.js';
 import { AMQP_REQUEST_ID_HEADER, type LogRoutingKey } from '../names.js';
 import { describeIssues, logEventSchema } from '../schemas.js';
 import { openEventChannel } from './channel.js';
 import { eventTopology } from './topology.js';
+
+/** amqplib's error for a confirm that came back as a nack. */
+const NACKED = 'message nacked';
 
 export type EventSeverity = 'INFO' | 'WARNING' | 'ERROR';
 
@@ -21,7 +24,8 @@ export interface PublishOptions {
 export interface EventPublisher {
   /**
    * Resolves once RabbitMQ confirmed the event and routed it to a queue; rejects with a PeerError:
-   * `unreachable` at once while disconnected, `refused` on a nack or when no queue is bound,
+   * `unreachable` at once while disconnected and when the channel closes before the confirm (the
+   * event is not sent again), `refused` on a nack or when no queue is bound,
    * `timeout` without a confirm in time, `invalid` for an event that breaks the contract.
    */
   publish(event: { name: string; data: string }, options?: PublishOptions): Promise<{ eventId: string }>;
@@ -50,6 +54,9 @@ export interface EventPublisherOptions {
  * of the process. While disconnected, publishes fail at once instead of queueing in memory, so
  * callers can answer at once and nothing is silently lost on a crash. Every publish is
  * `mandatory`: an event no queue takes comes back and fails the publish instead of vanishing.
+ * Publishes go straight onto amqplib's confirm channel, whose callback reports the ack, the nack
+ * or the channel's close: amqp-connection-manager's own publish would queue each message, run a
+ * worker and track it in a list searched on every confirm, all to buffer what we never buffer.
  */
 export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
   const {
@@ -63,6 +70,14 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const { exchange } = topology;
   // RabbitMQ sends basic.return before the confirm of the same message, so the publish can tell.
   const returned = new Set<string>();
+  // Publishes held back while amqplib's write buffer for the channel is over its high-water mark
+  // (its `publish` returned false): each is written on `drain`, or fails when the channel closes.
+  const waiting: Array<(channel: ConfirmChannel | undefined) => void> = [];
+  let writable = true;
+  const flush = (channel: ConfirmChannel | undefined) => {
+    if (channel) writable = true;
+    while (waiting.length > 0 && (writable || !channel)) waiting.shift()?.(channel);
+  };
   const bus = openEventChannel({
     url,
     connectionName,
@@ -70,7 +85,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
     topology,
     onOpen: async (channel: ConfirmChannel) => {
       returned.clear();
+      writable = true;
       channel.on('return', (message: ConsumeMessage) => returned.add(String(message.properties.messageId)));
+      channel.on('drain', () => flush(channel));
+      channel.on('close', () => flush(undefined));
     },
   });
   let closed = false;
@@ -84,31 +102,52 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       const parsed = logEventSchema.safeParse(event);
       if (!parsed.success) throw fail('invalid', `invalid event: ${describeIssues(parsed.error)}`);
       if (closed) throw fail('unreachable', 'the event emitter is closed');
-      if (!isConnected()) throw fail('unreachable', `not connected to RabbitMQ (${bus.lastFailure()})`);
+      const current = bus.channel();
+      if (!current) throw fail('unreachable', `not connected to RabbitMQ (${bus.lastFailure()})`);
 
       const eventId = publishOptions.eventId ?? randomUUID();
       const { requestId } = publishOptions;
       const routingKey: LogRoutingKey = `log.${publishOptions.severity ?? 'INFO'}`;
-      try {
-        await bus.wrapper.publish(exchange, routingKey, Buffer.from(JSON.stringify(parsed.data)), {
-          persistent: true,
-          mandatory: true,
-          messageId: eventId,
-          contentType: 'application/json',
-          timestamp: Math.floor(Date.now() / 1000),
-          type: parsed.data.name,
-          headers: requestId ? { [AMQP_REQUEST_ID_HEADER]: requestId } : {},
-          // Bounds the wait for the confirm (and for a reconnect that happens mid-publish).
-          timeout: publishTimeoutMs,
-        });
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (message === 'timeout') {
-          throw fail('timeout', `RabbitMQ did not confirm within ${publishTimeoutMs} ms`, err);
-        }
-        // A nack (a queue refused the message) or a channel that closed under the publish.
-        throw fail(isConnected() ? 'refused' : 'unreachable', message, err);
-      }
+      const content = Buffer.from(JSON.stringify(parsed.data));
+      const properties: Options.Publish = {
+        persistent: true,
+        mandatory: true,
+        messageId: eventId,
+        contentType: 'application/json',
+        timestamp: Math.floor(Date.now() / 1000),
+        type: parsed.data.name,
+        headers: requestId ? { [AMQP_REQUEST_ID_HEADER]: requestId } : {},
+      };
+      await new Promise<void>((resolve, reject) => {
+        let settled = false;
+        const settle = (failure?: PeerError) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (failure) reject(failure);
+          else resolve();
+        };
+        // Bounds the wait for the write buffer and for the confirm.
+        const timer = setTimeout(
+          () => settle(fail('timeout', `RabbitMQ did not confirm within ${publishTimeoutMs} ms`)),
+          publishTimeoutMs,
+        );
+        const send = (channel: ConfirmChannel | undefined) => {
+          if (settled) return;
+          if (!channel) return settle(fail('unreachable', 'channel closed'));
+          try {
+            writable = channel.publish(exchange, routingKey, content, properties, (err) => {
+              if (!err) return settle();
+              // Only a nack is RabbitMQ's answer; otherwise the channel closed under the publish.
+              settle(fail(err.message === NACKED ? 'refused' : 'unreachable', err.message, err));
+            });
+          } catch (err) {
+            settle(fail('unreachable', err instanceof Error ? err.message : String(err), err));
+          }
+        };
+        if (writable && waiting.length === 0) send(current);
+        else waiting.push(send);
+      });
       if (returned.delete(eventId)) {
         throw fail('refused', `no queue is bound to ${exchange} for ${routingKey}; the event was not kept`);
       }
@@ -121,6 +160,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
     async close() {
       if (closed) return;
       closed = true;
+      flush(undefined);
       await bus.close();
     },
   };
