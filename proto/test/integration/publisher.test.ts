@@ -131,6 +131,41 @@ describe('event publisher against RabbitMQ', () => {
     assert.ok(ids.includes(eventId), `the publisher still works; queue holds ${ids.join(', ')}`);
   });
 
+  test('when more events are published at once than amqplib buffers, then each is confirmed and on the queue', async (t) => {
+    const { queue, publisher } = await connectedPublisher(t);
+    // amqplib's write buffer holds 1,024 messages per channel before its publish says "wait for
+    // drain"; the ones past it must wait and still go out, in order, once it drains.
+    const burst = 3000;
+
+    const results = await Promise.allSettled(
+      Array.from({ length: burst }, (_, i) => publisher.publish({ name: 'log', data: `burst ${i}` })),
+    );
+
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected').map((r) => String(r.reason)),
+      [],
+    );
+    assert.equal(await admin.messageCount(queue), burst);
+    const first = await admin.getOne(queue);
+    assert.equal(first && JSON.parse(first.content.toString()).data, 'burst 0');
+  });
+
+  test('when the connection drops while confirms are outstanding, then those publishes fail as unreachable instead of waiting', async (t) => {
+    const proxy = await startRabbitProxy();
+    t.after(() => proxy.close());
+    const { publisher } = await connectedPublisher(t, proxy.url);
+
+    const pending = Array.from({ length: 500 }, (_, i) =>
+      publisher.publish({ name: 'log', data: `in flight ${i}` }),
+    );
+    proxy.cut();
+    const results = await Promise.allSettled(pending);
+
+    const failed = results.filter((r) => r.status === 'rejected');
+    assert.ok(failed.length > 0, 'the cut came before some confirms');
+    for (const { reason } of failed) failsAs('unreachable')(reason);
+  });
+
   test('when the caller supplies an event id, then it becomes the message id', async (t) => {
     const { queue, publisher } = await connectedPublisher(t);
 
