@@ -43,12 +43,12 @@ export function createApp(deps: BrokerDeps): Express {
         }),
       ),
     routes: (app) => {
-      // The busiest route first: a request walks every router mounted before its own, and leaving
-      // one without a match costs a turn of the event loop.
-      app.use(handleRoutes(deps));
-      app.use(brokerRoutes(deps.events));
-      app.use(logGrpcRoutes(deps.loggerGrpc));
-      app.use(dependencyRoutes(deps.dependencies, deps.dependencyTimeoutMs));
+      // On the app itself, not each in a Router of its own: a request walked every router mounted
+      // before its own, and leaving one without a match cost a turn of the event loop.
+      handleRoutes(app, deps);
+      brokerRoutes(app, deps.events);
+      logGrpcRoutes(app, deps.loggerGrpc);
+      dependencyRoutes(app, deps.dependencies, deps.dependencyTimeoutMs);
       app.use(peerErrorsToHttp);
     },
   });

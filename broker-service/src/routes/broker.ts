@@ -1,6 +1,6 @@
 import { EVENT_NAMES } from '@suite/proto';
 import { sendOk } from '@suite/toolbox';
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { EventPublisher } from '../events.js';
 
 const HIT = 'Hit the broker';
@@ -10,13 +10,11 @@ const HIT = 'Hit the broker';
  * store. `POST /` answers only after RabbitMQ confirmed the `broker_hit` event, so a 202 means the hit
  * is on record; with RabbitMQ down the publish failure is the answer.
  */
-export function brokerRoutes(events: EventPublisher): Router {
-  const router = Router();
+export function brokerRoutes(router: IRouter, events: EventPublisher): void {
   router.get('/', (_req, res) => sendOk(res, HIT));
   router.post('/', async (req, res) => {
     const data = JSON.stringify({ method: req.method, path: req.originalUrl });
     await events.publish({ name: EVENT_NAMES.brokerHit, data }, { requestId: res.locals.requestId });
     sendOk(res, HIT);
   });
-  return router;
 }

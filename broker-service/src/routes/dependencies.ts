@@ -1,5 +1,5 @@
 import { type Logger, withTimeout } from '@suite/toolbox';
-import { Router } from 'express';
+import type { IRouter } from 'express';
 
 /** A named check of one peer: resolves when it answers. */
 export type DependencyChecks = Record<string, () => Promise<unknown>>;
@@ -9,8 +9,7 @@ export type DependencyChecks = Record<string, () => Promise<unknown>>;
  * (the broker serves what it can while any one of them is down). The answer says only `ok`, `down`
  * or `timeout` per peer, since it is public; the reason goes to the log.
  */
-export function dependencyRoutes(checks: DependencyChecks, timeoutMs: number): Router {
-  const router = Router();
+export function dependencyRoutes(router: IRouter, checks: DependencyChecks, timeoutMs: number): void {
   router.get('/health/dependencies', async (_req, res) => {
     const log: Logger = res.locals.logger;
     const names = Object.keys(checks);
@@ -35,7 +34,6 @@ export function dependencyRoutes(checks: DependencyChecks, timeoutMs: number): R
       data: report,
     });
   });
-  return router;
 }
 
 const TIMEOUT = 'timeout';

@@ -1,6 +1,6 @@
 import { isPeerError, type LogEntry, type LogGrpcClient, type LogRpcClient } from '@suite/proto';
 import { isAppError, readJsonObject, sendOk } from '@suite/toolbox';
-import { type Response, Router } from 'express';
+import type { IRouter, Response } from 'express';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
 import type { AuditTrail } from '../audit.js';
 import type { AuthClient } from '../clients/auth.js';
@@ -22,8 +22,7 @@ export interface HandleDeps {
 }
 
 /** `POST /handle`: one entry point, dispatched on `action` to the service that does the work. */
-export function handleRoutes(deps: HandleDeps): Router {
-  const router = Router();
+export function handleRoutes(router: IRouter, deps: HandleDeps): void {
   router.post('/handle', async (req, res) => {
     const action = parseAction(readJsonObject(req));
     switch (action.action) {
@@ -35,7 +34,6 @@ export function handleRoutes(deps: HandleDeps): Router {
         return sendMail(deps, action.mail, res);
     }
   });
-  return router;
 }
 
 async function authenticate(deps: HandleDeps, credentials: Credentials, res: Response): Promise<void> {
