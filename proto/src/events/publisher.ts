@@ -76,7 +76,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   let writable = true;
   const flush = (channel: ConfirmChannel | undefined) => {
     if (channel) writable = true;
-    while (waiting.length > 0 && (writable || !channel)) waiting.shift()?.(channel);
+    let sent = 0;
+    while (sent < waiting.length && (writable || !channel)) waiting[sent++]?.(channel);
+    // One splice per flush: shift() per item copies the whole line once it is a few thousand long.
+    waiting.splice(0, sent);
   };
   const bus = openEventChannel({
     url,
