@@ -1,9 +1,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMongoStandin } from '@suite/mongo-standin';
+import { fileURLToPath } from 'node:url';
 import { sleep } from '@suite/toolbox';
 import { MongoClient } from 'mongodb';
+import { firstLine, spawnTracked, stopChild } from './processes.js';
 
 /** The logger's collection (logger-service's LOGS_COLLECTION). */
 const LOGS = 'logs';
@@ -12,21 +13,29 @@ const FILL_BATCH = 5_000;
 export interface DevStore {
   /** MONGO_URL for the suite; the launcher picks a throw-away database on it. */
   url: string;
+  /** The store's process, whose CPU the bench's `store` column counts. */
+  pid: number;
   /** Makes the logs collection of the database in `mongoUrl` hold `count` entries (0 empties it). */
   holdEntries(mongoUrl: string, count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * The MongoDB stand-in as `make run` starts it: in this process, with a data directory (journal and
- * snapshots), so every path pays what a developer's store pays, in a directory removed at the end.
+ * The MongoDB stand-in as `make run` starts it, with a data directory (journal and snapshots), so every
+ * path pays what a developer's store pays, in a directory removed at the end; in a child process of
+ * its own (`children/dev-store.ts`), as a MongoDB server would run.
  */
 export async function startDevStore(): Promise<DevStore> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
-  const standin = await startMongoStandin({ port: 0, dataDir: dir });
+  const child = spawnTracked(process.execPath, [
+    fileURLToPath(new URL('./children/dev-store.js', import.meta.url)),
+    dir,
+  ]);
+  const { url } = JSON.parse(await firstLine(child, 30_000)) as { url: string };
   let closed = false;
   return {
-    url: standin.url,
+    url,
+    pid: child.pid!,
     async holdEntries(mongoUrl, count) {
       const client = new MongoClient(mongoUrl);
       try {
@@ -57,7 +66,7 @@ export async function startDevStore(): Promise<DevStore> {
     async close() {
       if (closed) return;
       closed = true;
-      await standin.close();
+      await stopChild(child);
       await rm(dir, { recursive: true, force: true });
     },
   };

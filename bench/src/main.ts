@@ -124,8 +124,8 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   ];
   const pids = () => Object.fromEntries(columns.map(([column, name]) => [column, running.pid(name)]));
   const sampler = new RssSampler(pids);
-  // The MongoDB stand-in (and its compaction worker) runs in this process.
-  const cpu = new CpuMeter(() => ({ ...pids(), store: process.pid }));
+  // The MongoDB stand-in (and its compaction worker) runs in its own process.
+  const cpu = new CpuMeter(() => ({ ...pids(), store: devStore.pid }));
 
   say(`ceiling: bare node:http (${load.durationSeconds} s)`);
   const http = await measureCeiling('http', load);
@@ -169,7 +169,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       say(`dev store: ${path.storeHolds === 0 ? 'emptying' : `filling to ${path.storeHolds} entries`}`);
       await devStore.holdEntries(running.mongoUrl, path.storeHolds);
     }
-    const waited = await waitUntilQuiet(() => ({ ...pids(), store: process.pid }));
+    const waited = await waitUntilQuiet(() => ({ ...pids(), store: devStore.pid }));
     if (waited > 1000) say(`waited ${(waited / 1000).toFixed(1)} s for the previous path's work to finish`);
     say(`path: ${path.label} (${load.durationSeconds} s)`);
     sampler.start();
