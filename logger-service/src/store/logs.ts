@@ -153,6 +153,9 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
           result = await logs.bulkWrite(operations, { ordered: false });
         } catch (err) {
           if (!(err instanceof MongoBulkWriteError)) throw err;
+          // The driver wraps its own failures (network, timeout) in this error too, with no write errors:
+          // then nothing is known to be stored, and the original error says why (unreachable, timed out).
+          if (!hasWriteErrors(err)) throw err.errorResponse instanceof Error ? err.errorResponse : err;
           result = err.result;
           const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
           for (const writeError of writeErrors) failures.set(writeError.index, writeError);
@@ -235,6 +238,10 @@ function toStoredLog(doc: LogDocument): StoredLog {
   if (doc.event_id) entry.event_id = doc.event_id;
   if (doc.request_id) entry.request_id = doc.request_id;
   return entry;
+}
+
+function hasWriteErrors(err: MongoBulkWriteError): boolean {
+  return Array.isArray(err.writeErrors) ? err.writeErrors.length > 0 : Boolean(err.writeErrors);
 }
 
 function isDuplicateKey(err: unknown): boolean {
