@@ -1,4 +1,5 @@
 import type { LogEntry } from '@suite/proto';
+import { AppError, isAppError } from '@suite/toolbox';
 import {
   type AnyBulkWriteOperation,
   type BulkWriteResult,
@@ -6,9 +7,9 @@ import {
   type Db,
   type Filter,
   MongoBulkWriteError,
-  MongoError,
   ObjectId,
 } from 'mongodb';
+import { groupCommit } from './group-commit.js';
 import { guardMongo as guard } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
@@ -16,6 +17,7 @@ const READINESS_COLLECTION = 'readiness';
 export const RETENTION_INDEX = 'created_at_ttl';
 const DUPLICATE_KEY = 11000;
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
+const DEFAULT_MAX_GROUP = 500;
 
 /** The fields of an entry; `event_id` and `request_id` are absent (not null) when unknown, so the sparse index skips them. */
 interface LogFields {
@@ -46,6 +48,11 @@ export interface InsertOutcome {
   /** The new entry's id; null when the event id was already stored. */
   id: string | null;
   duplicate: boolean;
+}
+
+interface EntryWrite {
+  entry: LogEntry;
+  ids: LogIds;
 }
 
 /** One event for `insertEvents`: the event id is required, it is what makes the write idempotent. */
@@ -90,6 +97,8 @@ export interface LogStoreOptions {
   now?: () => Date;
   /** Days an entry is kept (a TTL index on created_at); 0 or absent keeps entries for ever. */
   retentionDays?: number;
+  /** Most single entries written together in one bulk write. */
+  maxGroup?: number;
 }
 
 /**
@@ -99,6 +108,25 @@ export interface LogStoreOptions {
 export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore {
   const now = options.now ?? (() => new Date());
   const logs: Collection<LogDocument> = db.collection<LogDocument>(LOGS_COLLECTION);
+  // Single entries from every transport share bulk writes: one MongoDB round trip per group, not per entry.
+  const insertGrouped = groupCommit<EntryWrite, InsertOutcome>(
+    (writes) =>
+      guard('store the log entry', async () => {
+        const results = await writeBulk(logs, writes, now());
+        return results.map((result) =>
+          result.status === 'fulfilled'
+            ? result
+            : {
+                status: 'rejected',
+                reason: new AppError(500, 'MongoDB could not store the log entry', { cause: result.reason }),
+              },
+        );
+      }),
+    {
+      maxBatch: options.maxGroup ?? DEFAULT_MAX_GROUP,
+      sharesFailure: (err) => isAppError(err) && err.status === 503,
+    },
+  );
 
   return {
     init: () =>
@@ -110,72 +138,16 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
         await applyRetention(logs, options.retentionDays ?? 0);
       }),
 
-    insert: (entry, ids = {}) =>
-      guard('store the log entry', async () => {
-        const at = now();
-        const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
-        if (ids.requestId) doc.request_id = ids.requestId;
-        if (!ids.eventId) {
-          const result = await logs.insertOne(doc);
-          return { id: result.insertedId.toHexString(), duplicate: false };
-        }
-        try {
-          // An upsert keyed on the event id: a redelivered event matches the stored one and is not inserted again.
-          const result = await logs.updateOne(
-            { event_id: ids.eventId },
-            { $setOnInsert: doc },
-            { upsert: true },
-          );
-          return result.upsertedId
-            ? { id: result.upsertedId.toHexString(), duplicate: false }
-            : { id: null, duplicate: true };
-        } catch (err) {
-          // Two deliveries of one event raced and the unique index refused the second: stored once, success.
-          if (isDuplicateKey(err)) return { id: null, duplicate: true };
-          throw err;
-        }
-      }),
+    insert: (entry, ids = {}) => insertGrouped({ entry, ids }),
 
     insertEvents: (writes) =>
       guard('store the log entries', async () => {
-        if (writes.length === 0) return [];
-        const at = now();
-        const operations: AnyBulkWriteOperation<LogDocument>[] = writes.map(({ entry, ids }) => {
-          const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
-          if (ids.requestId) doc.request_id = ids.requestId;
-          return {
-            updateOne: { filter: { event_id: ids.eventId }, update: { $setOnInsert: doc }, upsert: true },
-          };
-        });
-        let result: BulkWriteResult;
-        const failures = new Map<number, unknown>();
-        try {
-          result = await logs.bulkWrite(operations, { ordered: false });
-        } catch (err) {
-          if (!(err instanceof MongoBulkWriteError)) throw err;
-          // The driver wraps its own failures (network, timeout) in this error too, with no write errors:
-          // then nothing is known to be stored, and the original error says why (unreachable, timed out).
-          if (!hasWriteErrors(err)) throw err.errorResponse instanceof Error ? err.errorResponse : err;
-          result = err.result;
-          const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-          for (const writeError of writeErrors) failures.set(writeError.index, writeError);
-        }
-        return writes.map((_, index): PromiseSettledResult<InsertOutcome> => {
-          if (failures.has(index)) {
-            const failure = failures.get(index) as { code?: number; errmsg?: string };
-            // Two deliveries of one event raced and the unique index refused the second: stored once.
-            if (failure.code === DUPLICATE_KEY)
-              return { status: 'fulfilled', value: { id: null, duplicate: true } };
-            return { status: 'rejected', reason: new Error(failure.errmsg ?? 'write failed') };
-          }
-          const upserted = result.upsertedIds[index] as ObjectId | undefined;
-          return {
-            status: 'fulfilled',
-            value: upserted
-              ? { id: upserted.toHexString(), duplicate: false }
-              : { id: null, duplicate: true },
-          };
-        });
+        const results = await writeBulk(logs, writes, now());
+        return results.map((result) =>
+          result.status === 'fulfilled'
+            ? result
+            : { status: 'rejected', reason: new Error(result.reason.errmsg ?? 'write failed') },
+        );
       }),
 
     list: (query) =>
@@ -240,12 +212,73 @@ function toStoredLog(doc: LogDocument): StoredLog {
   return entry;
 }
 
+/** A write refused for one document; the others of its bulk write went on. */
+interface WriteFailure {
+  code?: number;
+  errmsg?: string;
+}
+
 function hasWriteErrors(err: MongoBulkWriteError): boolean {
   return Array.isArray(err.writeErrors) ? err.writeErrors.length > 0 : Boolean(err.writeErrors);
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return err instanceof MongoError && err.code === DUPLICATE_KEY;
+type EntryResult =
+  | { status: 'fulfilled'; value: InsertOutcome }
+  | { status: 'rejected'; reason: WriteFailure };
+
+/**
+ * Entries in one unordered bulk write, each with its own outcome: an entry without an event id is
+ * inserted; one with an event id is an upsert keyed on it, so a redelivered event (even a second
+ * copy in the same bulk write) matches the stored one and is not inserted again. Rejects only when
+ * the bulk write failed as a whole.
+ */
+async function writeBulk(
+  logs: Collection<LogDocument>,
+  writes: readonly EntryWrite[],
+  at: Date,
+): Promise<EntryResult[]> {
+  if (writes.length === 0) return [];
+  const insertedIds: (ObjectId | undefined)[] = [];
+  const operations = writes.map(({ entry, ids }, index): AnyBulkWriteOperation<LogDocument> => {
+    const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
+    if (ids.requestId) doc.request_id = ids.requestId;
+    if (ids.eventId) {
+      return {
+        updateOne: { filter: { event_id: ids.eventId }, update: { $setOnInsert: doc }, upsert: true },
+      };
+    }
+    // The id is chosen here so the outcome does not depend on how the driver reports inserted ids.
+    doc._id = new ObjectId();
+    insertedIds[index] = doc._id;
+    return { insertOne: { document: doc } };
+  });
+  let result: BulkWriteResult;
+  const failures = new Map<number, WriteFailure>();
+  try {
+    result = await logs.bulkWrite(operations, { ordered: false });
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    // The driver wraps its own failures (network, timeout) in this error too, with no write errors:
+    // then nothing is known to be stored, and the original error says why (unreachable, timed out).
+    if (!hasWriteErrors(err)) throw err.errorResponse instanceof Error ? err.errorResponse : err;
+    result = err.result;
+    const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    for (const writeError of writeErrors) failures.set(writeError.index, writeError);
+  }
+  return writes.map((_, index): EntryResult => {
+    const failure = failures.get(index);
+    if (failure) {
+      // Two deliveries of one event raced and the unique index refused the second: stored once, success.
+      if (failure.code === DUPLICATE_KEY && insertedIds[index] === undefined)
+        return { status: 'fulfilled', value: { id: null, duplicate: true } };
+      return { status: 'rejected', reason: failure };
+    }
+    const id = insertedIds[index] ?? (result.upsertedIds[index] as ObjectId | undefined);
+    return {
+      status: 'fulfilled',
+      value: id ? { id: id.toHexString(), duplicate: false } : { id: null, duplicate: true },
+    };
+  });
 }
 
 /** Creates, changes or drops the TTL index so it matches the retention setting. */

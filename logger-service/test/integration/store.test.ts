@@ -80,4 +80,25 @@ describe('log store on MongoDB', () => {
       await mongo.store.init();
     }
   });
+
+  test('when entries arrive together, some twice with one event id, then each is stored once and each caller gets its own outcome', async () => {
+    const collection = mongo.db.collection(LOGS_COLLECTION);
+    const outcomes = await Promise.all([
+      mongo.store.insert({ name: 'together', data: 'plain-1' }),
+      mongo.store.insert({ name: 'together', data: 'event-1' }, { eventId: 'together-1' }),
+      mongo.store.insert({ name: 'together', data: 'event-1-again' }, { eventId: 'together-1' }),
+      mongo.store.insert({ name: 'together', data: 'plain-2' }, { requestId: 'together-r' }),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.duplicate),
+      [false, false, true, false],
+    );
+    const stored = await collection.find({ name: 'together' }).toArray();
+    assert.deepEqual(stored.map((doc) => doc.data).sort(), ['event-1', 'plain-1', 'plain-2']);
+    const idOf = (data: string) => stored.find((doc) => doc.data === data)?._id.toHexString();
+    assert.deepEqual(
+      outcomes.map((o) => o.id),
+      [idOf('plain-1'), idOf('event-1'), null, idOf('plain-2')],
+    );
+  });
 });

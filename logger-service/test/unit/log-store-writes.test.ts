@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isAppError } from '@suite/toolbox';
-import { type AnyBulkWriteOperation, type Db, MongoBulkWriteError, MongoNetworkError } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type Db,
+  MongoBulkWriteError,
+  MongoNetworkError,
+  ObjectId,
+} from 'mongodb';
 import { createLogStore } from '../../src/store/logs.js';
 
 type Operation = AnyBulkWriteOperation<Record<string, unknown>>;
@@ -33,7 +39,149 @@ function fakeDb() {
   return { db, calls, sent };
 }
 
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 const entry = (name: string) => ({ name, data: 'd' });
+const upsertsOf = (operations: Operation[]) =>
+  Object.fromEntries(operations.flatMap((op, i) => ('updateOne' in op ? [[i, new ObjectId()]] : [])));
+
+describe('grouped single-entry writes', () => {
+  test('when entries arrive in one turn, then they go in one unordered bulk write and each gets its own id', async () => {
+    const { db, calls, sent } = fakeDb();
+    const store = createLogStore(db);
+    const pending = [1, 2, 3].map((i) => store.insert(entry(`n${i}`), { requestId: `r${i}` }));
+    const call = await sent(1);
+    assert.equal(call.operations.length, 3);
+    call.answer({ upsertedIds: {} });
+    const outcomes = await Promise.all(pending);
+    const sentIds = call.operations.map((op) =>
+      'insertOne' in op ? String((op.insertOne.document._id as ObjectId).toHexString()) : '',
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.id),
+      sentIds,
+    );
+    assert.equal(new Set(sentIds).size, 3);
+    assert.ok(outcomes.every((o) => !o.duplicate));
+    assert.equal(calls.length, 1);
+  });
+
+  test('when entries arrive while a write is in flight, then they wait for it and go together in the next one', async () => {
+    const { db, calls, sent } = fakeDb();
+    const store = createLogStore(db);
+    const first = store.insert(entry('first'));
+    const firstCall = await sent(1);
+    const later = [store.insert(entry('a')), store.insert(entry('b')), store.insert(entry('c'))];
+    await turns(3);
+    assert.equal(calls.length, 1, 'nothing else is sent while a write is in flight');
+    firstCall.answer({ upsertedIds: {} });
+    await first;
+    const secondCall = await sent(2);
+    assert.deepEqual(
+      secondCall.operations.map((op) => ('insertOne' in op ? op.insertOne.document.name : null)),
+      ['a', 'b', 'c'],
+    );
+    secondCall.answer({ upsertedIds: {} });
+    await Promise.all(later);
+  });
+
+  test('when more entries wait than the cap, then each bulk write takes at most the cap', async () => {
+    const { db, sent } = fakeDb();
+    const store = createLogStore(db, { maxGroup: 2 });
+    const pending = [1, 2, 3, 4, 5].map((i) => store.insert(entry(`n${i}`)));
+    const sizes: number[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const call = await sent(n);
+      sizes.push(call.operations.length);
+      call.answer({ upsertedIds: {} });
+    }
+    await Promise.all(pending);
+    assert.deepEqual(sizes, [2, 2, 1]);
+  });
+
+  test('when one event id comes twice and one document is refused, then each caller gets its own outcome', async () => {
+    const { db, sent } = fakeDb();
+    const store = createLogStore(db);
+    const pending = [
+      store.insert(entry('new'), { eventId: 'e-1' }),
+      store.insert(entry('again'), { eventId: 'e-1' }),
+      store.insert(entry('raced'), { eventId: 'e-2' }),
+      store.insert(entry('refused')),
+      store.insert(entry('plain')),
+    ].map((p) =>
+      p.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    const call = await sent(1);
+    assert.deepEqual(
+      call.operations.map((op) => ('updateOne' in op ? op.updateOne.filter : null)),
+      [{ event_id: 'e-1' }, { event_id: 'e-1' }, { event_id: 'e-2' }, null, null],
+    );
+    // The second upsert of e-1 matched the first; e-2 lost a race on the unique index; index 3 was refused.
+    const storedId = new ObjectId();
+    call.answer(
+      new MongoBulkWriteError(
+        {
+          message: 'write errors',
+          code: 11000,
+          writeErrors: [
+            { index: 2, code: 11000, errmsg: 'E11000 duplicate key' },
+            { index: 3, code: 121, errmsg: 'Document failed validation' },
+          ] as never,
+        },
+        { upsertedIds: { 0: storedId } } as never,
+      ),
+    );
+    const [fresh, again, raced, refused, plain] = await Promise.all(pending);
+    assert.deepEqual(fresh, { value: { id: storedId.toHexString(), duplicate: false } });
+    assert.deepEqual(again, { value: { id: null, duplicate: true } });
+    assert.deepEqual(raced, { value: { id: null, duplicate: true } });
+    assert.ok(refused && 'error' in refused && isAppError(refused.error));
+    assert.equal(refused.error.status, 500);
+    assert.equal(refused.error.message, 'MongoDB could not store the log entry');
+    assert.ok(plain && 'value' in plain && plain.value.id && !plain.value.duplicate);
+  });
+
+  test('when MongoDB is unreachable, then the batch and the entries queued behind it fail with 503', async () => {
+    const { db, calls, sent } = fakeDb();
+    const store = createLogStore(db);
+    const inFlight = store.insert(entry('a')).catch((err: unknown) => err);
+    const call = await sent(1);
+    const queued = store.insert(entry('b')).catch((err: unknown) => err);
+    // The driver wraps its own failures in a bulk write error without write errors.
+    call.answer(
+      new MongoBulkWriteError(new MongoNetworkError('connection refused'), { upsertedIds: {} } as never),
+    );
+    await inFlight;
+    await turns(3);
+    assert.equal(calls.length, 1, 'the queued entry is not sent into the same outage');
+    for (const err of await Promise.all([inFlight, queued])) {
+      assert.ok(isAppError(err));
+      assert.equal(err.status, 503);
+      assert.equal(err.message, 'MongoDB is unreachable');
+    }
+  });
+
+  test('when a bulk write fails otherwise, then its callers get a 500 and the queued entries get a write of their own', async () => {
+    const { db, sent } = fakeDb();
+    const store = createLogStore(db);
+    const inFlight = store.insert(entry('a')).catch((err: unknown) => err);
+    const call = await sent(1);
+    const queued = store.insert(entry('b'));
+    call.answer(new Error('unexpected reply'));
+    const err = await inFlight;
+    assert.ok(isAppError(err));
+    assert.equal(err.status, 500);
+    assert.equal(err.message, 'MongoDB could not store the log entry');
+    const next = await sent(2);
+    next.answer({ upsertedIds: upsertsOf(next.operations) });
+    assert.equal((await queued).duplicate, false);
+  });
+});
+
 describe('bulk writes of events', () => {
   test('when MongoDB is unreachable during a bulk write of events, then the events fail with 503 rather than count as stored', async () => {
     const { db, sent } = fakeDb();
