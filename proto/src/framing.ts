@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 
 export interface LineReaderOptions {
   /** A line longer than this closes the connection: one client cannot exhaust the server's memory. */
@@ -69,5 +70,27 @@ export function readLines(socket: Socket, options: LineReaderOptions): LineReade
       }
       if (!paused && !socket.destroyed) socket.resume();
     },
+  };
+}
+
+/**
+ * Writes newline-terminated lines, holding every line written in one turn of the event loop for one
+ * socket write: under load many calls (or answers) go out in one system call instead of one each,
+ * and a lone line leaves as soon as the turn ends. Answers what `socket.write` answers, so callers
+ * keep honouring backpressure.
+ */
+export function lineWriter(socket: Writable): (line: string) => boolean {
+  let corked = false;
+  const release = () => {
+    corked = false;
+    socket.uncork();
+  };
+  return (line) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(release);
+    }
+    return socket.write(`${line}\n`);
   };
 }

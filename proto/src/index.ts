@@ -14,7 +14,7 @@ export {
   type PublishOptions,
 } from './events/publisher.js';
 export * from './events/topology.js';
-export { type LineReader, type LineReaderOptions, readLines } from './framing.js';
+export { type LineReader, type LineReaderOptions, lineWriter, readLines } from './framing.js';
 export {
   createLogGrpcClient,
   type LogGrpcClient,

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { splitHostPort } from './address.js';
 import { PeerError } from './errors.js';
-import { readLines } from './framing.js';
+import { lineWriter, readLines } from './framing.js';
 import { RPC_METHOD_LOG_INFO } from './names.js';
 import type { LogEntry, LogInfoParams } from './schemas.js';
 
@@ -73,6 +73,7 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let socket: net.Socket | undefined;
+  const writers = new WeakMap<net.Socket, (line: string) => boolean>();
   let closed = false;
   let consecutiveTimeouts = 0;
 
@@ -137,6 +138,16 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
     return fresh;
   }
 
+  /** One writer per connection, so lines written in one turn of the event loop leave together. */
+  function send(target: net.Socket, line: string): void {
+    let write = writers.get(target);
+    if (!write) {
+      write = lineWriter(target);
+      writers.set(target, write);
+    }
+    write(line);
+  }
+
   function onTimeout(id: number): void {
     settle(id, { error: fail('timeout', `no answer within ${timeoutMs} ms`) });
     consecutiveTimeouts += 1;
@@ -179,7 +190,7 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
       const target = refusal(1);
       if (target instanceof PeerError) return Promise.reject(target);
       const { request, answer } = register(target, { entry, ids });
-      target.write(`${JSON.stringify(request)}\n`);
+      send(target, JSON.stringify(request));
       return answer;
     },
     logInfoBatch(calls) {
@@ -187,7 +198,7 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
       const target = refusal(calls.length);
       if (target instanceof PeerError) return calls.map(() => Promise.reject(target));
       const registered = calls.map((call) => register(target, call));
-      target.write(`${JSON.stringify(registered.map((r) => r.request))}\n`);
+      send(target, JSON.stringify(registered.map((r) => r.request)));
       return registered.map((r) => r.answer);
     },
     close() {

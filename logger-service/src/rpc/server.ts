@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type LineReader, readLines } from '@suite/proto';
+import { type LineReader, lineWriter, readLines } from '@suite/proto';
 import { type Logger, listen } from '@suite/toolbox';
 import { JSONRPCErrorCode } from 'json-rpc-2.0';
 import type { LogStore } from '../store/logs.js';
@@ -70,6 +70,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     const connection: Connection = { inFlight: 0, closing: false, writeBlocked: false };
     connections.set(socket, connection);
     socket.setNoDelay(true);
+    const writeLine = lineWriter(socket);
     socket.setTimeout(idleTimeoutMs, () => {
       log.info({ remote: socket.remoteAddress, idleTimeoutMs }, 'idle JSON-RPC connection closed');
       socket.destroy();
@@ -104,7 +105,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         .run()
         .then((response) => {
           if (response === null || !socket.writable) return;
-          if (!socket.write(`${response}\n`) && !connection.writeBlocked) {
+          if (!writeLine(response) && !connection.writeBlocked) {
             connection.writeBlocked = true;
             connection.reader?.pause();
           }
