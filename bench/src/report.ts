@@ -19,7 +19,7 @@ export interface PathRow {
   load: LoadResult;
   /** Peak RSS (MB) of each service while this path ran. */
   rssMb: Record<string, number>;
-  /** CPU µs (user + system) per request of each service, and of `store` (the bench process with the MongoDB stand-in). */
+  /** CPU µs (user + system) per request of each service, and of `store` (the MongoDB stand-in's process). */
   cpuUsPerRequest: Record<string, number>;
   target: Target;
 }
@@ -269,7 +269,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     cpuTable(report),
     '',
-    'CPU time (user + system, /proc/<pid>/stat) each process spent per request over the row, warm-up included; `store` is the bench process, which runs the MongoDB stand-in.',
+    "CPU time (user + system, /proc/<pid>/stat) each process spent per request over the row, warm-up included; `store` is the MongoDB stand-in's process.",
     '',
     '## Targets',
     '',
