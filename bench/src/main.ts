@@ -174,18 +174,20 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     say(`path: ${path.label} (${load.durationSeconds} s)`);
     sampler.start();
     cpu.begin();
+    const warmupSeconds = path.skipWarmup ? 0 : load.warmupSeconds;
     const result = await runLoad({
       url: `${running.urls.broker}${path.path}`,
       method: path.method,
       body: path.body,
       ...load,
+      warmupSeconds,
     });
     rows.push({
       id: path.id,
       label: path.label,
       load: result,
       rssMb: sampler.stop(),
-      cpuUsPerRequest: cpu.end(requestsServed(result, load.warmupSeconds)),
+      cpuUsPerRequest: cpu.end(requestsServed(result, warmupSeconds)),
       target: path.target,
     });
   }
