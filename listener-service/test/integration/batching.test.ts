@@ -2,45 +2,35 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import { promisify } from 'node:util';
-import { type Suite, startSuite } from '@suite/launcher';
-import { createEventPublisher, DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
-import { createLogger } from '@suite/toolbox';
-import { type Collection, MongoClient } from 'mongodb';
-import { RABBIT_URL, RabbitAdmin, randomTag, waitFor } from '../../../proto/test/support/rabbit.js';
+import type { Suite } from '@suite/launcher';
+import { DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
+import type { Collection } from 'mongodb';
+import { RABBIT_URL, type RabbitAdmin, randomTag, waitFor } from '../../../proto/test/support/rabbit.js';
 import { createLoggerClient } from '../../src/clients/logger.js';
 import { readConfig } from '../../src/config.js';
 import { buildListener, type Listener } from '../../src/service.js';
+import { logger, openEmitter, openLoggerSuite, publishMany } from './support.js';
 
 const run = promisify(execFile);
-const logger = createLogger('listener-service', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /**
  * The listener's batching (many events per logger call, one ack frame for many deliveries) against
  * real RabbitMQ and a real logger-service: it must keep every guarantee of the one-by-one path.
  */
 let suite: Suite;
-let mongo: MongoClient;
 let logs: Collection;
 let admin: RabbitAdmin;
+let close: (() => Promise<void>) | undefined;
 
 before(async () => {
   // The suite's own listener runs as a child process, so a test can kill it like a crash would.
-  suite = await startSuite({
+  ({ suite, logs, admin, close } = await openLoggerSuite({
     services: ['logger-service', 'listener-service'],
-    env: { LOG_LEVEL: 'warn' },
     serviceEnv: { 'listener-service': { PREFETCH: '300' } },
-  });
-  mongo = new MongoClient(suite.mongoUrl);
-  await mongo.connect();
-  logs = mongo.db().collection('logs');
-  admin = await RabbitAdmin.connect();
+  }));
 });
 
-after(async () => {
-  await admin?.close();
-  await mongo?.close();
-  await suite?.stop();
-});
+after(() => close?.());
 
 /** Ready and unacknowledged messages of a queue, as RabbitMQ counts them. */
 async function queueCounts(queue: string): Promise<{ ready: number; unacked: number }> {
@@ -81,23 +71,9 @@ async function topic(t: TestContext, names?: { exchange: string; queue: string }
   const tag = randomTag('batch');
   const exchange = names?.exchange ?? `${tag}_exchange`;
   const queue = names?.queue ?? `${tag}_queue`;
-  const emitter = createEventPublisher({
-    url: RABBIT_URL,
-    logger,
-    exchange,
-    queue,
-    publishTimeoutMs: 30_000,
-    connectionName: `emitter ${tag}`,
-  });
-  t.after(async () => {
-    await emitter.close();
-    // The suite's own topology is deleted when the suite stops.
-    if (!names) await admin.deleteTopology(exchange, queue);
-  });
-  await waitFor(() => emitter.isConnected(), {
-    timeoutMs: 10_000,
-    describe: () => 'emitter never connected',
-  });
+  const emitter = await openEmitter(t, tag, exchange, queue);
+  // The suite's own topology is deleted when the suite stops.
+  if (!names) t.after(() => admin.deleteTopology(exchange, queue));
   return { tag, exchange, queue, emitter };
 }
 
@@ -127,11 +103,6 @@ async function listenTo(t: TestContext, on: Topic, loggerTimeoutMs = 5000): Prom
   });
   return listener;
 }
-
-const publishMany = async (emitter: EventPublisher, name: string, count: number) =>
-  (
-    await Promise.all(Array.from({ length: count }, (_, i) => emitter.publish({ name, data: `event ${i}` })))
-  ).map((p) => p.eventId);
 
 describe('listener batching against RabbitMQ and the logger', () => {
   test('when one event of a batch is refused by the logger, then only it is dead-lettered and the others are stored and acked', async (t) => {

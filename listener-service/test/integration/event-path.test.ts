@@ -2,42 +2,33 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import { setTimeout as outageOf } from 'node:timers/promises';
-import { type Suite, startSuite } from '@suite/launcher';
-import { createEventPublisher, DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
-import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
-import { type Collection, MongoClient } from 'mongodb';
+import type { Suite } from '@suite/launcher';
+import { DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
+import { closeHttpServer, listen } from '@suite/toolbox';
+import type { Collection } from 'mongodb';
 import {
   closeConnectionsNamed,
   consumerPrefetches,
   RABBIT_URL,
-  RabbitAdmin,
+  type RabbitAdmin,
   randomTag,
   waitFor,
 } from '../../../proto/test/support/rabbit.js';
 import { readConfig } from '../../src/config.js';
 import { replayDeadLetters } from '../../src/replay.js';
 import { buildListener, type Listener } from '../../src/service.js';
-
-const logger = createLogger('listener-service', process.env.TEST_LOG_LEVEL ?? 'silent');
+import { logger, openEmitter, openLoggerSuite, publishMany } from './support.js';
 
 let suite: Suite;
-let mongo: MongoClient;
 let logs: Collection;
 let admin: RabbitAdmin;
+let close: (() => Promise<void>) | undefined;
 
 before(async () => {
-  suite = await startSuite({ services: ['logger-service'], env: { LOG_LEVEL: 'warn' } });
-  mongo = new MongoClient(suite.mongoUrl);
-  await mongo.connect();
-  logs = mongo.db().collection('logs');
-  admin = await RabbitAdmin.connect();
+  ({ suite, logs, admin, close } = await openLoggerSuite({ services: ['logger-service'] }));
 });
 
-after(async () => {
-  await admin?.close();
-  await mongo?.close();
-  await suite?.stop();
-});
+after(() => close?.());
 
 /** The listener as main.ts runs it, its health and metrics served on an ephemeral port. */
 type RunningListener = Listener & { url: string; stop(): Promise<void> };
@@ -57,22 +48,10 @@ async function fixture(t: TestContext): Promise<Fixture> {
   const exchange = `${tag}_exchange`;
   const queue = `${tag}_queue`;
   const listeners: RunningListener[] = [];
-  const emitter = createEventPublisher({
-    url: RABBIT_URL,
-    logger,
-    exchange,
-    queue,
-    publishTimeoutMs: 30_000,
-    connectionName: `emitter ${tag}`,
-  });
+  const emitter = await openEmitter(t, tag, exchange, queue);
   t.after(async () => {
     await Promise.all(listeners.map((l) => l.stop()));
-    await emitter.close();
     await admin.deleteTopology(exchange, queue);
-  });
-  await waitFor(() => emitter.isConnected(), {
-    timeoutMs: 10_000,
-    describe: () => 'emitter never connected',
   });
   return {
     tag,
@@ -111,18 +90,6 @@ async function fixture(t: TestContext): Promise<Fixture> {
       return listener;
     },
   };
-}
-
-async function publishMany(
-  emitter: EventPublisher,
-  name: string,
-  count: number,
-  offset = 0,
-): Promise<string[]> {
-  const published = await Promise.all(
-    Array.from({ length: count }, (_, i) => emitter.publish({ name, data: `event ${offset + i}` })),
-  );
-  return published.map((p) => p.eventId);
 }
 
 const storedCount = (name: string) => logs.countDocuments({ name });
