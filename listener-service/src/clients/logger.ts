@@ -1,4 +1,5 @@
-import { createLogGrpcClient, createLogRpcClient, type LogEntry, type LogInfoCall } from '@suite/proto';
+import { createLogGrpcClient, createLogRpcClient, type LogEntry } from '@suite/proto';
+import { batchWrites } from './batch-writes.js';
 
 /** The logger-service as the listener uses it; it deduplicates on the event id. */
 export interface LoggerClient {
@@ -12,14 +13,11 @@ export interface LoggerClientOptions {
   rpcAddress: string;
   grpcAddress: string;
   timeoutMs?: number;
-  /** Entries sent in one JSON-RPC batch at most (the logger accepts up to 100 per batch). */
-  maxBatch?: number;
-  /** How long the first entry of a batch waits for more before the batch is sent. */
-  batchWaitMs?: number;
 }
 
 /** The logger's RPC_MAX_BATCH default: a longer batch would be refused whole. */
 export const MAX_RPC_BATCH = 100;
+/** How long the first entry of a batch waits for more before the batch is sent. */
 export const DEFAULT_BATCH_WAIT_MS = 2;
 
 /** One long-lived client for the life of the listener, over the configured transport. */
@@ -38,8 +36,8 @@ export function createLoggerClient(options: LoggerClientOptions): LoggerClient {
   }
   const client = createLogRpcClient({ address: options.rpcAddress, timeoutMs });
   const batcher = batchWrites((calls) => client.logInfoBatch(calls), {
-    maxBatch: Math.min(options.maxBatch ?? MAX_RPC_BATCH, MAX_RPC_BATCH),
-    waitMs: options.batchWaitMs ?? DEFAULT_BATCH_WAIT_MS,
+    maxBatch: MAX_RPC_BATCH,
+    waitMs: DEFAULT_BATCH_WAIT_MS,
   });
   return {
     async write(entry, ids) {
@@ -48,53 +46,6 @@ export function createLoggerClient(options: LoggerClientOptions): LoggerClient {
     async close() {
       batcher.flush();
       client.close();
-    },
-  };
-}
-
-export interface WriteBatcher {
-  /** Settles with this entry's own answer, whatever the others in its batch got. */
-  add(call: LogInfoCall): Promise<string>;
-  /** Sends what is collected now. */
-  flush(): void;
-}
-
-/**
- * Collects writes for up to `waitMs` (or until `maxBatch` are waiting) and sends them as one batch:
- * one frame and one logger round trip for many events instead of one each. Each write still gets
- * its own result, so one event the logger refuses fails alone.
- */
-export function batchWrites(
-  send: (calls: LogInfoCall[]) => Promise<string>[],
-  options: { maxBatch: number; waitMs: number },
-): WriteBatcher {
-  let calls: LogInfoCall[] = [];
-  let answers: { resolve(result: string): void; reject(err: unknown): void }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-
-  function flush(): void {
-    clearTimeout(timer);
-    timer = undefined;
-    if (calls.length === 0) return;
-    const batch = calls;
-    const waiting = answers;
-    calls = [];
-    answers = [];
-    const results = send(batch);
-    results.forEach((result, i) => {
-      result.then(waiting[i]?.resolve, waiting[i]?.reject);
-    });
-  }
-
-  return {
-    flush,
-    add(call) {
-      return new Promise<string>((resolve, reject) => {
-        calls.push(call);
-        answers.push({ resolve, reject });
-        if (calls.length >= options.maxBatch) flush();
-        else timer ??= setTimeout(flush, options.waitMs);
-      });
     },
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type LogInfoCall, PeerError } from '@suite/proto';
-import { batchWrites } from '../../src/clients/logger.js';
+import { batchWrites } from '../../src/clients/batch-writes.js';
 
 const call = (name: string): LogInfoCall => ({ entry: { name, data: 'd' }, ids: { eventId: name } });
 
