@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Database } from './db/database.js';
+import { HTTP_STATUS } from './failures.js';
 import { authenticateRoutes } from './routes/authenticate.js';
 import type { PasswordHasher } from './users/passwords.js';
 import type { UserStore } from './users/store.js';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     // Credentials are tiny; anything bigger is not a login.
     bodyLimit: '10kb',
+    failureStatus: HTTP_STATUS,
     trustedProxies: deps.trustedProxies,
     readiness: { db: () => deps.db.ping() },
     routes: (app) => {

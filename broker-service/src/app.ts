@@ -1,7 +1,12 @@
-import { createHttpApp, type HttpMetrics, type Logger, type TrustedProxies } from '@suite/toolbox';
+import {
+  createHttpApp,
+  type HttpMetrics,
+  type Logger,
+  PEER_FAILURE_STATUS,
+  type TrustedProxies,
+} from '@suite/toolbox';
 import cors from 'cors';
 import type { Express } from 'express';
-import { peerErrorsToHttp } from './peer-errors.js';
 import { brokerRoutes } from './routes/broker.js';
 import { type DependencyChecks, dependencyRoutes } from './routes/dependencies.js';
 import { type HandleDeps, handleRoutes } from './routes/handle.js';
@@ -29,6 +34,9 @@ export function createApp(deps: BrokerDeps): Express {
     logger: deps.logger,
     metrics: deps.metrics,
     trustedProxies: deps.trustedProxies,
+    // A failed peer (HTTP, JSON-RPC, gRPC, RabbitMQ) is answered by the toolbox's default HTTP table,
+    // a gateway's: 502 unreachable or refused, 504 timeout, 503 overloaded (our own bound), 400 invalid.
+    failureStatus: PEER_FAILURE_STATUS,
     // Every route answers (at worst naming the failing peer) with any one peer down, so readiness needs none.
     readiness: {},
     // Before the body parser, so a page can read the 400/413 it answers.
@@ -49,7 +57,6 @@ export function createApp(deps: BrokerDeps): Express {
       brokerRoutes(app, deps.events);
       logGrpcRoutes(app, deps.loggerGrpc);
       dependencyRoutes(app, deps.dependencies, deps.dependencyTimeoutMs);
-      app.use(peerErrorsToHttp);
     },
   });
 }

@@ -4,6 +4,7 @@ import { adminRoutes } from './admin/routes.js';
 import type { AdminSessions } from './admin/session.js';
 import { loadViews, STATIC_DIR } from './admin/views.js';
 import type { AuthClient } from './clients/auth.js';
+import { HTTP_STATUS } from './failures.js';
 import { logRoutes } from './routes/log.js';
 import type { LogStore } from './store/logs.js';
 
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
     logger,
     metrics: deps.metrics,
     bodyLimit: JSON_BODY_LIMIT,
+    failureStatus: HTTP_STATUS,
     readiness: { mongodb: () => store.ping() },
     trustedProxies: deps.trustedProxies,
     routes: (app) => {

@@ -1,5 +1,6 @@
 import { createHttpApp, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
+import { HTTP_STATUS } from './failures.js';
 import { type SendRouteDeps, sendRoutes } from './routes/send.js';
 
 export interface AppDeps extends SendRouteDeps {
@@ -14,6 +15,7 @@ export function createApp({ logger, ...send }: AppDeps): Express {
     service: 'mail-service',
     logger,
     bodyLimit: BODY_LIMIT,
+    failureStatus: HTTP_STATUS,
     readiness: { smtp: () => send.mailer.verify() },
     routes: (app) => app.use(sendRoutes(send)),
   });

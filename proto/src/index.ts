@@ -1,4 +1,11 @@
-export { isPeerError, PeerError, type PeerErrorKind } from './errors.js';
+export { retryDelayMs } from './backoff.js';
+export {
+  isPeerError,
+  PEER_ERROR_KINDS,
+  PeerError,
+  type PeerErrorKind,
+  type PeerErrorOptions,
+} from './errors.js';
 export {
   type DeliveryHandler,
   type EventConsumer,

@@ -7,9 +7,10 @@ export interface AppErrorOptions {
 }
 
 /**
- * The one error type of the suite: it carries the HTTP status, a message safe to show a client, and
- * the headers that go with the answer. Anything that is not an AppError is treated as a bug and
- * reported as a generic 500.
+ * The one error type of the suite's HTTP answers: it carries the HTTP status, a message safe to show
+ * a client, and the headers that go with the answer. Routes raise it; a peer or store that failed
+ * raises proto's PeerError instead, which the service's HTTP table turns into a status. Anything
+ * else is treated as a bug and reported as a generic 500.
  */
 export class AppError extends Error {
   readonly data: unknown;
@@ -35,11 +36,6 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number, data
     data,
     headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
-export const badGateway = (service: string, detail: string, cause?: unknown) =>
-  new AppError(502, `${service} ${detail}`, { cause });
-export const unavailable = (message: string, cause?: unknown) => new AppError(503, message, { cause });
-export const gatewayTimeout = (service: string, timeoutMs: number, cause?: unknown) =>
-  new AppError(504, `${service} did not answer within ${timeoutMs} ms`, { cause });
 
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;

@@ -1,45 +1,38 @@
+import { isPeerError, type PeerError, type PeerErrorKind } from '@suite/proto/errors';
 import { AppError } from './errors.js';
 
-/** How a dependency failed, as a client may be told: the words of the public message. */
-export type FailureKind =
-  | 'unreachable'
-  | 'refused'
-  | 'timeout'
-  | 'overloaded'
-  | 'unavailable'
-  | 'invalid'
-  | 'failed';
+/** A service's HTTP answer to each kind of failure of a peer or store it called: its one HTTP table. */
+export type HttpStatusOfKind = Readonly<Record<PeerErrorKind, number>>;
 
-const STATUS_OF_KIND: Record<FailureKind, number> = {
+/**
+ * The answer of a service that calls peers for its caller (the broker), and of `createHttpApp` unless
+ * told otherwise: a peer away or failing is a bad gateway, its deadline passed a gateway timeout, our
+ * own bound on calls in flight a 503, a request the peer found unacceptable the caller's 400.
+ */
+export const PEER_FAILURE_STATUS: HttpStatusOfKind = {
   unreachable: 502,
   refused: 502,
-  failed: 502,
   timeout: 504,
   overloaded: 503,
-  unavailable: 503,
   invalid: 400,
 };
 
 /**
- * A dependency's failure as the public sees it: the message is only "<service> <kind>" (e.g.
- * "mail-server unreachable") with the status for that kind; the cause (driver text, internal
- * addresses) travels along for the log, never to the client.
+ * A peer's failure as an HTTP answer: the status its kind has in `statusOf`, the failure's summary
+ * ("<peer> <kind>", e.g. "mail-service unreachable") as the message; the PeerError, with its detail
+ * (driver text, internal addresses), travels along as the cause, for the log, never to the client.
  */
-export function serviceFailure(
-  service: string,
-  kind: FailureKind,
-  cause?: unknown,
-  status = STATUS_OF_KIND[kind],
-): AppError {
-  return new AppError(status, `${service} ${kind}`, { cause });
+export function httpErrorOf(err: PeerError, statusOf: HttpStatusOfKind = PEER_FAILURE_STATUS): AppError {
+  return new AppError(statusOf[err.kind], err.summary, { cause: err });
 }
 
 /**
- * The text a client may read about `err`, decided in one place: a 4xx AppError's message; a 5xx
- * AppError's message unless it repeats text of its causes (then "<service> failed"); anything else
- * "<service> internal error".
+ * The text a client may read about `err`, decided in one place: a PeerError's summary; a 4xx
+ * AppError's message; a 5xx AppError's message unless it repeats text of its causes (then
+ * "<service> failed"); anything else "<service> internal error".
  */
 export function publicMessage(err: unknown, service: string): string {
+  if (isPeerError(err)) return err.summary;
   if (!(err instanceof AppError)) return `${service} internal error`;
   if (err.status < 500) return err.message;
   return causeTexts(err).some((text) => err.message.includes(text)) ? `${service} failed` : err.message;

@@ -1,3 +1,5 @@
+import { isPeerError } from '@suite/proto/errors';
+
 /** A named dependency check: resolves when the dependency answers, throws (or rejects) when it does not. */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
 
@@ -21,7 +23,13 @@ export async function runReadiness(checks: ReadinessChecks, timeoutMs = 2000): P
       report.checks[name] = 'ok';
     } else {
       report.ready = false;
-      report.checks[name] = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      const { reason } = outcome;
+      // A peer's failure shows its summary: the report is public, the detail is for logs.
+      report.checks[name] = isPeerError(reason)
+        ? reason.summary
+        : reason instanceof Error
+          ? reason.message
+          : String(reason);
     }
   });
   return report;

@@ -1,3 +1,4 @@
+import { isPeerError } from '@suite/proto/errors';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -10,7 +11,7 @@ import { ZodError, type ZodType, type z } from 'zod';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
 import { envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
 import { badRequest, isAppError } from './errors.js';
-import { publicMessage } from './failures.js';
+import { type HttpStatusOfKind, PEER_FAILURE_STATUS, publicMessage } from './failures.js';
 import { type ReadinessChecks, runReadiness } from './health.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runInRequestContext } from './request-context.js';
@@ -22,6 +23,11 @@ export interface HttpAppOptions {
   /** Largest JSON body accepted; larger ones get a 413 envelope. */
   bodyLimit?: string | number;
   readiness?: ReadinessChecks;
+  /**
+   * The service's HTTP table: the status for each kind of PeerError a route lets through (a peer or
+   * store it called failed), answered with the error's summary. `PEER_FAILURE_STATUS` by default.
+   */
+  failureStatus?: HttpStatusOfKind;
   /**
    * Peers whose X-Forwarded-For is believed; none by default. The resolved client address is in
    * `res.locals.clientAddress` and the request context (`currentClientAddress()`).
@@ -50,6 +56,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     bodyLimit = '100kb',
     readiness = {},
     trustedProxies = NO_TRUSTED_PROXIES,
+    failureStatus = PEER_FAILURE_STATUS,
   } = options;
   const metrics = options.metrics ?? createMetrics(service);
   const app = express();
@@ -111,7 +118,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((req, res) => {
     sendError(res, 404, `no route for ${req.method} ${req.path}`);
   });
-  app.use(errorMiddleware(service));
+  app.use(errorMiddleware(service, failureStatus));
   return app;
 }
 
@@ -147,21 +154,28 @@ interface BodyParserError extends Error {
 
 /**
  * Turns every failure into an envelope. A stack trace or a 5xx cause's text (driver messages,
- * internal addresses) never reaches a client; the request's log line (with its id) has them all.
+ * internal addresses) never reaches a client; the request's log line (with its id) has them all, and
+ * so has the line of a request a peer rejected (4xx), with the peer's own words.
  */
 const errorMiddleware =
-  (service: string): ErrorRequestHandler =>
+  (service: string, failureStatus: HttpStatusOfKind): ErrorRequestHandler =>
   (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const log: Logger = res.locals.logger ?? req.app.locals.logger;
-    const { status, message, data } = describeError(err, service);
+    const { status, message, data } = describeError(err, service, failureStatus);
     if (status >= 500) log?.error({ err }, message);
+    else if (isPeerError(err)) log?.info({ status, reason: message, peer: err.message }, 'request rejected');
     else log?.info({ status, reason: message }, 'request rejected');
     if (isAppError(err)) res.set(err.headers);
     sendError(res, status, message, data);
   };
 
-function describeError(err: unknown, service: string): { status: number; message: string; data?: unknown } {
+function describeError(
+  err: unknown,
+  service: string,
+  failureStatus: HttpStatusOfKind,
+): { status: number; message: string; data?: unknown } {
+  if (isPeerError(err)) return { status: failureStatus[err.kind], message: err.summary };
   if (isAppError(err)) return { status: err.status, message: publicMessage(err, service), data: err.data };
   if (err instanceof ZodError) return { status: 400, message: describeZodError(err) };
   const parserError = err as BodyParserError;

@@ -1,9 +1,9 @@
+import { PeerError } from '@suite/proto/errors';
 import { errors, Pool } from 'undici';
-import { badGateway, gatewayTimeout } from './errors.js';
 import { currentClientAddress, currentRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
 export interface HttpClientOptions {
-  /** Named in errors, e.g. "authentication-service is unreachable". */
+  /** The peer named in errors, e.g. "authentication-service unreachable". */
   service: string;
   baseURL: string;
   /** One deadline per call, from the call to the last byte: waiting for a pooled connection included. */
@@ -37,8 +37,8 @@ const UNREACHABLE = new Set([
 /**
  * A long-lived client for one peer: a pool of kept-alive connections (undici, Node's own HTTP
  * client), one deadline on every call, the request id and client address passed on, and transport
- * failures mapped to 502 (unreachable) or 504 (timeout). Any HTTP status is returned as is, so
- * callers map downstream answers honestly.
+ * failures raised as PeerErrors (`timeout`, else `unreachable`). Any HTTP status is returned as is,
+ * so callers map downstream answers honestly.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { service, timeoutMs = 5000, maxSockets = 64 } = options;
@@ -110,14 +110,16 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   }
 }
 
-function mapTransportError(error: unknown, service: string, timeoutMs: number) {
+/** The transport's own words (addresses, codes) stay in the detail and the cause, for the log. */
+function mapTransportError(error: unknown, service: string, timeoutMs: number): PeerError {
   if ((error as Error)?.name === 'TimeoutError' || error instanceof errors.ConnectTimeoutError) {
-    return gatewayTimeout(service, timeoutMs, error);
+    return new PeerError(service, 'timeout', `did not answer within ${timeoutMs} ms`, { cause: error });
   }
+  const text = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   if ((code && UNREACHABLE.has(code)) || error instanceof errors.SocketError) {
-    return badGateway(service, 'is unreachable', error);
+    return new PeerError(service, 'unreachable', text, { cause: error });
   }
-  // The transport's own words (addresses, codes) stay with the cause, for the log.
-  return badGateway(service, 'request failed', error);
+  // An answer that breaks the protocol is no answer: as good as a connection that dropped before it.
+  return new PeerError(service, 'unreachable', `request failed: ${text}`, { cause: error });
 }

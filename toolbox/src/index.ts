@@ -1,16 +1,8 @@
 export { clientAddressKey, parseTrustedProxies, type TrustedProxies } from './client-address.js';
 export { env, loadConfig } from './config.js';
 export { type Envelope, sendOk } from './envelope.js';
-export {
-  AppError,
-  badGateway,
-  badRequest,
-  isAppError,
-  tooManyRequests,
-  unauthorized,
-  unavailable,
-} from './errors.js';
-export { type FailureKind, publicMessage, serviceFailure } from './failures.js';
+export { AppError, badRequest, isAppError, tooManyRequests, unauthorized } from './errors.js';
+export { type HttpStatusOfKind, httpErrorOf, PEER_FAILURE_STATUS, publicMessage } from './failures.js';
 export { withTimeout } from './health.js';
 export { accepted, createHttpApp, describeZodError, readJsonBody, readJsonObject } from './http-app.js';
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';

@@ -1,3 +1,4 @@
+import { retryDelayMs } from '@suite/proto/backoff';
 import type { Logger } from 'pino';
 
 export interface RetryOptions {
@@ -11,12 +12,6 @@ export interface RetryOptions {
   shouldRetry?: (error: unknown) => boolean;
 }
 
-/** Capped exponential backoff with jitter, so restarted replicas do not retry in lockstep. */
-export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random = Math.random) {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { retries = 5, baseDelayMs = 200, maxDelayMs = 10_000, signal, onRetry, shouldRetry } = options;
   for (let attempt = 0; ; attempt++) {
@@ -25,7 +20,8 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       return await fn(attempt);
     } catch (error) {
       if (attempt >= retries || (shouldRetry && !shouldRetry(error))) throw error;
-      const delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs);
+      // Capped exponential backoff with jitter, so restarted replicas do not retry in lockstep.
+      const delayMs = retryDelayMs(attempt + 1, baseDelayMs, maxDelayMs);
       onRetry?.(error, attempt + 1, delayMs);
       await sleep(delayMs, signal);
     }

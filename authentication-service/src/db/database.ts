@@ -1,6 +1,7 @@
-import { isAppError, type Logger, retry, unavailable } from '@suite/toolbox';
+import { isPeerError } from '@suite/proto/errors';
+import { type Logger, retry } from '@suite/toolbox';
 import pg, { type QueryResultRow } from 'pg';
-import { isConnectionError, isDatabaseOutage, isDatabaseTimeout } from './errors.js';
+import { asDatabaseFailure, databaseFailure, isConnectionError } from './errors.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -50,11 +51,8 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
 
   // Public messages name the dependency and the kind of failure only; the driver's text (addresses,
-  // codes) stays in the cause, which the error middleware logs with the request id.
-  const asOutage = (err: unknown): unknown => {
-    if (isDatabaseTimeout(err)) return unavailable('user database timed out', err);
-    return isDatabaseOutage(err) ? unavailable('user database unavailable', err) : err;
-  };
+  // codes) stays in the detail and the cause, which the error middleware logs with the request id.
+  const asOutage = (err: unknown): unknown => asDatabaseFailure(err) ?? err;
 
   async function query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
     try {
@@ -93,7 +91,7 @@ export function createDatabase(options: DatabaseOptions): Database {
         await query('SELECT 1');
       } catch (err) {
         logger.warn({ err }, 'readiness check: user database failed');
-        throw isAppError(err) ? err : unavailable('user database unavailable', err);
+        throw isPeerError(err) ? err : databaseFailure('refused', err);
       }
     },
     close: () => pool.end(),

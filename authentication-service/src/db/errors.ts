@@ -1,3 +1,5 @@
+import { PeerError, type PeerErrorKind } from '@suite/proto/errors';
+
 /** Errors meaning "the connection is gone", after which a fresh connection may well succeed. */
 const CONNECTION_CODES = new Set([
   '57P01', // admin_shutdown, e.g. pg_terminate_backend
@@ -37,10 +39,7 @@ export function isConnectionError(err: unknown): boolean {
   return CONNECTION_MESSAGES.some((m) => message.includes(m));
 }
 
-/**
- * Failures of the database rather than of the query: they are reported as 503, never as a bad
- * request or as invalid credentials.
- */
+/** Failures of the database rather than of the query (see `asDatabaseFailure`). */
 export function isDatabaseOutage(err: unknown): boolean {
   if (isConnectionError(err) || isDatabaseTimeout(err)) return true;
   const code = codeOf(err) ?? '';
@@ -56,4 +55,30 @@ export function isDatabaseTimeout(err: unknown): boolean {
 
 export function isUniqueViolation(err: unknown): boolean {
   return codeOf(err) === '23505';
+}
+
+/** How the user database is named to callers: `user database unavailable`, `user database timed out`. */
+const USER_DATABASE = 'user database';
+
+/**
+ * A failure of the database rather than of the query, in the suite's vocabulary, which the service's
+ * HTTP table answers with a 503 (never a 401: an outage is not a wrong password); undefined for
+ * anything else (a wrong query, a constraint), which is left as it is.
+ */
+export function asDatabaseFailure(err: unknown): PeerError | undefined {
+  if (isDatabaseTimeout(err)) return databaseFailure('timeout', err);
+  if (!isDatabaseOutage(err)) return undefined;
+  if (isConnectionError(err)) return databaseFailure('unreachable', err);
+  // 53xxx: out of connections, memory or disk; else the server turned us away (credentials, no database).
+  return databaseFailure(codeOf(err)?.startsWith('53') ? 'overloaded' : 'refused', err);
+}
+
+/** The user database failed: callers read only that (or that it timed out); the driver's words stay in the detail. */
+export function databaseFailure(
+  kind: PeerErrorKind,
+  cause: unknown,
+  detail = cause instanceof Error ? cause.message : String(cause),
+): PeerError {
+  const summary = kind === 'timeout' ? `${USER_DATABASE} timed out` : `${USER_DATABASE} unavailable`;
+  return new PeerError(USER_DATABASE, kind, detail, { cause, summary });
 }

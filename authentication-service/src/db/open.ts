@@ -1,6 +1,7 @@
-import { type Logger, unavailable } from '@suite/toolbox';
+import type { Logger } from '@suite/toolbox';
 import { ensureDatabaseExists } from './create-database.js';
 import { createDatabase, type Database } from './database.js';
+import { asDatabaseFailure, databaseFailure } from './errors.js';
 import { runMigrations } from './migrations.js';
 
 export interface OpenDatabaseOptions {
@@ -14,7 +15,8 @@ export interface OpenDatabaseOptions {
 /** Creates the database when missing, opens the pool and brings the schema up to date. */
 export async function openUserDatabase(options: OpenDatabaseOptions): Promise<Database> {
   await ensureDatabaseExists(options.url, options.logger, options.connectTimeoutMs).catch((err: unknown) => {
-    throw unavailable(`cannot prepare database: ${err instanceof Error ? err.message : String(err)}`, err);
+    const text = err instanceof Error ? err.message : String(err);
+    throw databaseFailure(asDatabaseFailure(err)?.kind ?? 'refused', err, `cannot prepare database: ${text}`);
   });
   const db = createDatabase(options);
   try {

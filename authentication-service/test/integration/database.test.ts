@@ -74,13 +74,13 @@ describe('database lifecycle', () => {
     await users.setPasswordHash(SEED.email, await hashPassword(SEED.password));
   });
 
-  test('when a statement runs past STATEMENT_TIMEOUT_MS, then PostgreSQL cancels it and the caller gets a 503', async () => {
+  test('when a statement runs past STATEMENT_TIMEOUT_MS, then PostgreSQL cancels it and the caller gets a timeout', async () => {
     const slow = createDatabase({ url: database.url, logger, statementTimeoutMs: 300, max: 1 });
     try {
       assert.deepEqual(await slow.query('SHOW statement_timeout'), [{ statement_timeout: '300ms' }]);
       await assert.rejects(slow.query('SELECT pg_sleep(5)'), (err: Error) => {
-        assert.equal((err as Error & { status?: number }).status, 503);
-        assert.equal(err.message, 'user database timed out');
+        assert.equal((err as Error & { kind?: string }).kind, 'timeout');
+        assert.equal((err as Error & { summary?: string }).summary, 'user database timed out');
         // 57014 is the server's statement timeout, not the client-side read timeout that backs it up.
         assert.equal((err.cause as { code?: string } | undefined)?.code, '57014');
         return true;

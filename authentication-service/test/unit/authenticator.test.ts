@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AppError, createLogger, unavailable } from '@suite/toolbox';
+import { AppError, createLogger } from '@suite/toolbox';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
 import { createLoginThrottle } from '../../src/auth/throttle.js';
+import { databaseFailure } from '../../src/db/errors.js';
 import type { PasswordHasher } from '../../src/users/passwords.js';
 import type { StoredUser, UserStore } from '../../src/users/store.js';
 
@@ -99,10 +100,11 @@ describe('authenticator', () => {
   });
 
   test('when the database is down, then the outage propagates and is not counted as a failure', async () => {
-    const { authenticate } = fakes([alice], unavailable('user database unavailable'));
+    const { authenticate } = fakes([alice], databaseFailure('unreachable', new Error('connection refused')));
     for (let i = 0; i < 3; i++) {
       await assert.rejects(authenticate({ email: 'alice@example.com', password: 'right' }, '1.1.1.1'), {
-        status: 503,
+        kind: 'unreachable',
+        summary: 'user database unavailable',
       });
     }
   });

@@ -1,6 +1,6 @@
-import { AppError, type HttpClient, type HttpResponse, unauthorized } from '@suite/toolbox';
+import type { HttpClient, HttpResponse } from '@suite/toolbox';
 import type { Credentials } from '../actions.js';
-import { callPeer, downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
+import { downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const AUTH_SERVICE = 'authentication-service';
 
@@ -14,9 +14,17 @@ export interface User {
   [field: string]: unknown;
 }
 
+/** The authentication-service's verdict on a pair of credentials. */
+export type AuthOutcome =
+  | { kind: 'authenticated'; user: User }
+  /** Unknown email, wrong password or inactive account: the authentication-service does not say which. */
+  | { kind: 'invalid-credentials' }
+  /** Too many failed logins; `retryAfter` is the wait as the authentication-service gave it. */
+  | { kind: 'throttled'; message: string; retryAfter?: string };
+
 export interface AuthClient {
-  /** Resolves with the user; rejects with an AppError (401, 429 with Retry-After, 400) or a PeerError. */
-  authenticate(credentials: Credentials): Promise<User>;
+  /** Resolves with the verdict; rejects with a PeerError when there is none (bad input is `invalid`). */
+  authenticate(credentials: Credentials): Promise<AuthOutcome>;
   /** Resolves when the authentication-service answers `/ping`. */
   ping(): Promise<void>;
 }
@@ -24,17 +32,13 @@ export interface AuthClient {
 export function createAuthClient(http: HttpClient): AuthClient {
   return {
     async authenticate(credentials) {
-      const response = await callPeer(AUTH_SERVICE, () => http.post<unknown>('/authenticate', credentials));
+      const response = await http.post<unknown>('/authenticate', credentials);
       if (response.status === 202 && isEnvelope(response.data) && !response.data.error) {
-        return response.data.data as User;
+        return { kind: 'authenticated', user: response.data.data as User };
       }
-      if (response.status === 401) throw unauthorized('invalid credentials');
+      if (response.status === 401) return { kind: 'invalid-credentials' };
       if (response.status === 429) {
-        // The caller is told when to come back, as the authentication-service said.
-        const after = retryAfter(response);
-        throw new AppError(429, downstreamMessage(response), {
-          headers: after ? { 'Retry-After': after } : {},
-        });
+        return { kind: 'throttled', message: downstreamMessage(response), retryAfter: retryAfter(response) };
       }
       throw unexpectedAnswer(AUTH_SERVICE, response);
     },

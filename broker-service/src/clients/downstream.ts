@@ -1,5 +1,5 @@
 import { PeerError } from '@suite/proto';
-import { badRequest, type Envelope, type HttpClient, type HttpResponse, isAppError } from '@suite/toolbox';
+import type { Envelope, HttpClient, HttpResponse } from '@suite/toolbox';
 
 /** The message of a downstream envelope, or a short description when the peer answered something else. */
 export function downstreamMessage(response: HttpResponse<unknown>): string {
@@ -18,36 +18,21 @@ export function isEnvelope(value: unknown): value is Envelope {
 }
 
 /**
- * The answers every peer may give besides success: bad input stays a 400 with the peer's words (they
- * are about the caller's own request); anything else is the peer's failure, kept for the log only.
+ * A peer's answer other than success, as a failure in the suite's vocabulary: a 400 is the peer
+ * finding the request invalid, and its words, being about the caller's own request, are what the
+ * caller reads; a 504 is the peer's own timeout; anything else the peer's failure, its words kept
+ * for the log only. The toolbox's HTTP client raises transport failures (unreachable, timeout) the
+ * same way, so every failure of a peer reaches the caller through the broker's one HTTP table.
  */
-export function unexpectedAnswer(service: string, response: HttpResponse<unknown>): Error {
-  if (response.status === 400) return badRequest(downstreamMessage(response));
-  const kind = response.status === 504 ? 'timeout' : 'refused';
-  return new PeerError(service, kind, `answered ${response.status}: ${downstreamMessage(response)}`);
-}
-
-/**
- * Runs one HTTP call to a peer; a transport failure (the toolbox client's 502 or 504) becomes a
- * PeerError, so it reaches the caller through the broker's one mapping (`peer-errors.ts`) as
- * "<service> unreachable" or "<service> timeout", with the driver's words kept for the log.
- */
-export async function callPeer<T>(service: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isAppError(err) && (err.status === 502 || err.status === 504)) {
-      const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      throw new PeerError(service, err.status === 504 ? 'timeout' : 'unreachable', `${err.message}${cause}`, {
-        cause: err,
-      });
-    }
-    throw err;
-  }
+export function unexpectedAnswer(service: string, response: HttpResponse<unknown>): PeerError {
+  const words = downstreamMessage(response);
+  const detail = `answered ${response.status}: ${words}`;
+  if (response.status === 400) return new PeerError(service, 'invalid', detail, { summary: words });
+  return new PeerError(service, response.status === 504 ? 'timeout' : 'refused', detail);
 }
 
 /** Resolves when the peer's `GET /ping` answers 200; for the dependency-health route. */
 export async function pingPeer(http: HttpClient, service: string): Promise<void> {
-  const response = await callPeer(service, () => http.get<unknown>('/ping'));
+  const response = await http.get<unknown>('/ping');
   if (response.status !== 200) throw unexpectedAnswer(service, response);
 }

@@ -1,6 +1,6 @@
 import type { LogEntry } from '@suite/proto';
 import type { HttpClient } from '@suite/toolbox';
-import { callPeer, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
+import { isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const LOGGER_SERVICE = 'logger-service';
 
@@ -14,9 +14,7 @@ export interface LoggerHttpClient {
 export function createLoggerHttpClient(http: HttpClient): LoggerHttpClient {
   return {
     async log(entry) {
-      const response = await callPeer(LOGGER_SERVICE, () =>
-        http.post<unknown>('/log', { name: entry.name, data: entry.data }),
-      );
+      const response = await http.post<unknown>('/log', { name: entry.name, data: entry.data });
       if (response.status === 202 && isEnvelope(response.data) && !response.data.error) {
         return response.data.message;
       }

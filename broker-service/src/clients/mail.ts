@@ -1,6 +1,6 @@
 import type { HttpClient } from '@suite/toolbox';
 import type { MailMessage } from '../actions.js';
-import { callPeer, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
+import { isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const MAIL_SERVICE = 'mail-service';
 
@@ -14,9 +14,9 @@ export interface MailClient {
 export function createMailClient(http: HttpClient): MailClient {
   return {
     async send(mail) {
-      const response = await callPeer(MAIL_SERVICE, () => http.post<unknown>('/send', mail));
+      const response = await http.post<unknown>('/send', mail);
       if (response.status === 202 && isEnvelope(response.data) && !response.data.error) return;
-      // The mail-service's own 502 (SMTP down) becomes ours, naming it, through unexpectedAnswer.
+      // The mail-service's own 502 (SMTP down) becomes ours, naming the mail-service, as `refused`.
       throw unexpectedAnswer(MAIL_SERVICE, response);
     },
     ping: () => pingPeer(http, MAIL_SERVICE),

@@ -1,14 +1,21 @@
 import { isPeerError, type LogEntry, type LogGrpcClient, type LogRpcClient } from '@suite/proto';
-import { isAppError, readJsonObject, sendOk } from '@suite/toolbox';
+import {
+  AppError,
+  httpErrorOf,
+  isAppError,
+  PEER_FAILURE_STATUS,
+  readJsonObject,
+  sendOk,
+  unauthorized,
+} from '@suite/toolbox';
 import type { IRouter, Response } from 'express';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
 import type { AuditTrail } from '../audit.js';
-import type { AuthClient } from '../clients/auth.js';
+import type { AuthClient, AuthOutcome, User } from '../clients/auth.js';
 import type { LoggerHttpClient } from '../clients/logger-http.js';
 import type { MailClient } from '../clients/mail.js';
 import type { EventPublisher } from '../events.js';
 import type { MailLimit } from '../mail-limit.js';
-import { httpErrorFromPeer } from '../peer-errors.js';
 
 export interface HandleDeps {
   auth: AuthClient;
@@ -40,16 +47,32 @@ async function authenticate(deps: HandleDeps, credentials: Credentials, res: Res
   const requestId: string = res.locals.requestId;
   const email = credentials.email;
   try {
-    const user = await deps.auth.authenticate(credentials);
+    const user = userOrRefusal(await deps.auth.authenticate(credentials));
     deps.audit.authentication({ email, success: true, status: 202 }, requestId);
     sendOk(res, 'Authenticated!', user);
   } catch (err) {
-    // Recorded as the caller was answered: status and public message, never a peer's address.
-    const answered = isPeerError(err) ? httpErrorFromPeer(err) : err;
+    // Recorded as the caller is answered (through the app's HTTP table): status and public
+    // message, never a peer's address.
+    const answered = isPeerError(err) ? httpErrorOf(err, PEER_FAILURE_STATUS) : err;
     const status = isAppError(answered) ? answered.status : 500;
     const reason = isAppError(answered) ? answered.message : 'internal error';
     deps.audit.authentication({ email, success: false, status, reason }, requestId);
     throw err;
+  }
+}
+
+/** The authentication-service's verdict as the broker's answer: the user, or its 401 or 429 passed on. */
+function userOrRefusal(outcome: AuthOutcome): User {
+  switch (outcome.kind) {
+    case 'authenticated':
+      return outcome.user;
+    case 'invalid-credentials':
+      throw unauthorized('invalid credentials');
+    case 'throttled':
+      // The caller is told when to come back, as the authentication-service said.
+      throw new AppError(429, outcome.message, {
+        headers: outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {},
+      });
   }
 }
 

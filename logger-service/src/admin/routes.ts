@@ -1,3 +1,4 @@
+import { isPeerError } from '@suite/proto';
 import { isAppError, type Logger } from '@suite/toolbox';
 import express, {
   type ErrorRequestHandler,
@@ -7,7 +8,9 @@ import express, {
   Router,
 } from 'express';
 import type { AuthClient } from '../clients/auth.js';
+import { HTTP_STATUS } from '../failures.js';
 import type { LogStore, StoredLog } from '../store/logs.js';
+import { isStorageDown } from '../store/mongo.js';
 import { type AdminSessions, fieldOf } from './session.js';
 import type { Views } from './views.js';
 
@@ -170,20 +173,32 @@ function adminErrorPage(views: Views, logger: Logger): ErrorRequestHandler {
     if (isAppError(err) && err.status < 500) {
       return views.send(res, err.status, 'error', { title: 'Request rejected', message: err.message });
     }
+    // The same status as the JSON answers give, from the logger's one HTTP table.
+    const status = isPeerError(err) ? HTTP_STATUS[err.kind] : 500;
+    if (isPeerError(err) && status < 500) {
+      return views.send(res, status, 'error', { title: 'Request rejected', message: err.summary });
+    }
     if (typeof parserError?.status === 'number' && parserError.status < 500) {
       return views.send(res, parserError.status, 'error', {
         title: 'Bad request',
         message: 'The form could not be read.',
       });
     }
-    const unreachable = isAppError(err) && err.status === 503;
     logger.error({ err }, 'admin page failed');
-    views.send(res, unreachable ? 503 : 500, 'error', {
-      title: unreachable ? 'Storage unavailable' : 'Something went wrong',
-      message: unreachable
-        ? 'MongoDB is unreachable right now. The page will work again once it is back.'
-        : 'The page could not be produced. The error has been logged.',
-    });
+    views.send(
+      res,
+      status,
+      'error',
+      isStorageDown(err)
+        ? {
+            title: 'Storage unavailable',
+            message: 'MongoDB is unreachable right now. The page will work again once it is back.',
+          }
+        : {
+            title: 'Something went wrong',
+            message: 'The page could not be produced. The error has been logged.',
+          },
+    );
   };
 }
 

@@ -1,4 +1,5 @@
-import { badGateway, createHttpClient } from '@suite/toolbox';
+import { PeerError } from '@suite/proto';
+import { createHttpClient } from '@suite/toolbox';
 
 export type AuthOutcome =
   /** `admin` is the user's admin right as authentication-service reports it; anything but `true` is no right. */
@@ -7,7 +8,7 @@ export type AuthOutcome =
   | { kind: 'rejected'; message: string };
 
 export interface AuthClient {
-  /** Throws an AppError (502/504) when authentication-service cannot be reached or misbehaves. */
+  /** Rejects with a PeerError when authentication-service cannot be reached, is slow or misbehaves. */
   authenticate(email: string, password: string): Promise<AuthOutcome>;
   close(): void;
 }
@@ -33,7 +34,7 @@ export function createAuthClient(baseURL: string, timeoutMs = 5000): AuthClient 
       if (response.status === 400) {
         return { kind: 'rejected', message: response.data?.message ?? 'the credentials were rejected' };
       }
-      throw badGateway(SERVICE, `answered ${response.status}`);
+      throw new PeerError(SERVICE, 'refused', `answered ${response.status}`);
     },
     close: () => http.close(),
   };

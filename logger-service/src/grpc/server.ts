@@ -8,15 +8,11 @@ import {
   loadLogService,
   logInfoParamsSchema,
 } from '@suite/proto';
-import {
-  acceptOrCreateRequestId,
-  describeZodError,
-  isAppError,
-  type Logger,
-  withTimeout,
-} from '@suite/toolbox';
+import { acceptOrCreateRequestId, describeZodError, type Logger, withTimeout } from '@suite/toolbox';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import { GRPC_STATUS, writeFailure } from '../failures.js';
 import type { LogStore } from '../store/logs.js';
+import { isStorageDown } from '../store/mongo.js';
 
 const LOG_SERVICE_NAME = 'logs.LogService';
 
@@ -41,9 +37,10 @@ export interface GrpcServerOptions {
   port: number;
   /** Interface to bind; all of them by default (containers). */
   host?: string;
-  /** How often the health status is refreshed from a MongoDB ping. */
-  healthCheckIntervalMs?: number;
 }
+
+/** How often the health status is refreshed from a MongoDB ping. */
+const HEALTH_CHECK_INTERVAL_MS = 5000;
 
 export interface GrpcServer {
   port: number;
@@ -53,7 +50,7 @@ export interface GrpcServer {
 
 /** `logs.LogService/WriteLog` plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const { store, logger, port, host = '0.0.0.0', healthCheckIntervalMs = 5000 } = options;
+  const { store, logger, port, host = '0.0.0.0' } = options;
   const log = logger.child({ transport: 'grpc' });
   const health = new HealthImplementation({ '': 'UNKNOWN', [LOG_SERVICE_NAME]: 'UNKNOWN' });
   const setServing = (status: ServingStatus) => {
@@ -78,7 +75,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     );
   });
   await refreshHealth();
-  const timer = setInterval(() => void refreshHealth(), healthCheckIntervalMs);
+  const timer = setInterval(() => void refreshHealth(), HEALTH_CHECK_INTERVAL_MS);
   timer.unref();
 
   return {
@@ -99,7 +96,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
 function createWriteLogHandler(
   store: LogStore,
   log: Logger,
-  setServing: (status: ServingStatus) => void = () => {},
+  setServing: (status: ServingStatus) => void,
 ): grpc.handleUnaryCall<LogRequest, LogResponse> {
   return (call, callback) => {
     const entry = call.request.logEntry;
@@ -121,14 +118,10 @@ function createWriteLogHandler(
     store.insert({ name, data }, { eventId, requestId }).then(
       () => callback(null, { result: GRPC_LOG_RESULT }),
       (err: unknown) => {
-        const unreachable = isAppError(err) && err.status === 503;
-        if (unreachable) setServing('NOT_SERVING');
+        if (isStorageDown(err)) setServing('NOT_SERVING');
         log.error({ err, requestId }, 'WriteLog could not store the entry');
-        const reason = err instanceof Error ? err.message : String(err);
-        callback({
-          code: unreachable ? grpc.status.UNAVAILABLE : grpc.status.INTERNAL,
-          details: `could not store the log entry: ${reason}`,
-        });
+        const { kind, reason } = writeFailure(err);
+        callback({ code: GRPC_STATUS[kind], details: `could not store the log entry: ${reason}` });
       },
     );
   };

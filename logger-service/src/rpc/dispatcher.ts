@@ -1,8 +1,8 @@
 import { type LogInfoParams, logInfoParamsSchema, RPC_METHOD_LOG_INFO, rpcLogInfoResult } from '@suite/proto';
 import { describeZodError, type Logger } from '@suite/toolbox';
 import { JSONRPCErrorCode, JSONRPCErrorException, type JSONRPCRequest, JSONRPCServer } from 'json-rpc-2.0';
+import { JSON_RPC_ERROR, writeFailure } from '../failures.js';
 import type { LogStore } from '../store/logs.js';
-import { coalesceEventWrites } from './event-writes.js';
 
 /** One parsed frame, ready to run. */
 export interface RpcCall {
@@ -36,23 +36,19 @@ export function createRpcDispatcher(
     errorListener: (message, error) => logger.debug({ err: error }, message),
   });
 
-  const writeEvent = coalesceEventWrites(store);
-
   server.addMethod(RPC_METHOD_LOG_INFO, async (rawParams: unknown) => {
     const params = parseLogInfoParams(rawParams);
-    const entry = { name: params.name, data: params.data };
     try {
-      // Events (with an id) from one batch go to MongoDB together; a plain call is written alone.
-      if (params.event_id)
-        await writeEvent({ entry, ids: { eventId: params.event_id, requestId: params.request_id } });
-      else await store.insert(entry, { requestId: params.request_id });
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      logger.error({ err, requestId: params.request_id }, 'LogInfo could not store the entry');
-      throw new JSONRPCErrorException(
-        `Internal error: could not store the log entry: ${reason}`,
-        JSONRPCErrorCode.InternalError,
+      // The calls of one batch run in one turn, so the store writes them in one group.
+      await store.insert(
+        { name: params.name, data: params.data },
+        { eventId: params.event_id, requestId: params.request_id },
       );
+    } catch (err) {
+      logger.error({ err, requestId: params.request_id }, 'LogInfo could not store the entry');
+      const { kind, reason } = writeFailure(err);
+      const { code, label } = JSON_RPC_ERROR[kind];
+      throw new JSONRPCErrorException(`${label}: could not store the log entry: ${reason}`, code);
     }
     return rpcLogInfoResult(params.name);
   });

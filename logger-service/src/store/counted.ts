@@ -25,14 +25,6 @@ export function countWrites(store: LogStore, counter: WriteCounter, transport: T
     deleteAll: () => store.deleteAll(),
     touch: (id) => store.touch(id),
     ping: () => store.ping(),
-    async insertEvents(writes) {
-      const outcomes = await store.insertEvents(writes);
-      for (const outcome of outcomes) {
-        if (outcome.status !== 'fulfilled') continue;
-        counter.inc({ transport, kind: 'event', outcome: outcome.value.duplicate ? 'duplicate' : 'stored' });
-      }
-      return outcomes;
-    },
     async insert(entry, ids) {
       const outcome = await store.insert(entry, ids);
       counter.inc({

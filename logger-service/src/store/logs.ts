@@ -1,5 +1,4 @@
 import type { LogEntry } from '@suite/proto';
-import { AppError, isAppError } from '@suite/toolbox';
 import {
   type AnyBulkWriteOperation,
   type BulkWriteResult,
@@ -10,7 +9,7 @@ import {
   ObjectId,
 } from 'mongodb';
 import { groupCommit } from './group-commit.js';
-import { guardMongo as guard } from './mongo.js';
+import { guardMongo as guard, isStorageDown, mongoFailure } from './mongo.js';
 
 export const LOGS_COLLECTION = 'logs';
 const READINESS_COLLECTION = 'readiness';
@@ -18,6 +17,7 @@ export const RETENTION_INDEX = 'created_at_ttl';
 const DUPLICATE_KEY = 11000;
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const DEFAULT_MAX_GROUP = 500;
+const STORE_ENTRY = 'store the log entry';
 
 /** The fields of an entry; `event_id` and `request_id` are absent (not null) when unknown, so the sparse index skips them. */
 interface LogFields {
@@ -55,12 +55,6 @@ interface EntryWrite {
   ids: LogIds;
 }
 
-/** One event for `insertEvents`: the event id is required, it is what makes the write idempotent. */
-export interface EventWrite {
-  entry: LogEntry;
-  ids: { eventId: string; requestId?: string };
-}
-
 export interface ListQuery {
   page: number;
   perPage: number;
@@ -76,12 +70,12 @@ export interface LogPage {
 export interface LogStore {
   /** Creates the indexes; safe to run on every start. */
   init(): Promise<void>;
-  insert(entry: LogEntry, ids?: LogIds): Promise<InsertOutcome>;
   /**
-   * Many events in one unordered bulk write of upserts keyed on the event id, each with its own
-   * outcome: one that fails does not fail the others. Rejects whole only when MongoDB is unreachable.
+   * The one write of the logger, for single entries and events from every transport: entries are
+   * written in groups (see createLogStore), each caller gets its own outcome. An entry with an event
+   * id is stored once however often it comes. Rejects with a PeerError (see `guardMongo`).
    */
-  insertEvents(writes: readonly EventWrite[]): Promise<PromiseSettledResult<InsertOutcome>[]>;
+  insert(entry: LogEntry, ids?: LogIds): Promise<InsertOutcome>;
   /** Newest first. */
   list(query: ListQuery): Promise<LogPage>;
   /** Null when the id is not a 24-hex ObjectId or no entry has it. */
@@ -102,30 +96,27 @@ export interface LogStoreOptions {
 }
 
 /**
- * Log entries in one collection. Driver failures leave as AppErrors: an unreachable server is a 503
- * ("MongoDB is unreachable"), anything else a 500 naming the operation.
+ * Log entries in one collection. Driver failures leave as PeerErrors (`guardMongo`): `unreachable`
+ * or `timeout` when the server is away, `refused` naming the operation otherwise; what they mean to a
+ * caller is each transport's table (`src/failures.ts`).
  */
 export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore {
   const now = options.now ?? (() => new Date());
   const logs: Collection<LogDocument> = db.collection<LogDocument>(LOGS_COLLECTION);
-  // Single entries from every transport share bulk writes: one MongoDB round trip per group, not per entry.
+  // Entries and events from every transport share bulk writes: one MongoDB round trip per group, not
+  // per entry (a JSON-RPC batch from the listener arrives in one turn, so it is one group).
   const insertGrouped = groupCommit<EntryWrite, InsertOutcome>(
     (writes) =>
-      guard('store the log entry', async () => {
+      guard(STORE_ENTRY, async () => {
         const results = await writeBulk(logs, writes, now());
-        return results.map((result) =>
-          result.status === 'fulfilled'
-            ? result
-            : {
-                status: 'rejected',
-                reason: new AppError(500, 'MongoDB could not store the log entry', { cause: result.reason }),
-              },
+        return results.map(
+          (result): PromiseSettledResult<InsertOutcome> =>
+            result.status === 'fulfilled'
+              ? result
+              : { status: 'rejected', reason: mongoFailure('refused', STORE_ENTRY, result.reason) },
         );
       }),
-    {
-      maxBatch: options.maxGroup ?? DEFAULT_MAX_GROUP,
-      sharesFailure: (err) => isAppError(err) && err.status === 503,
-    },
+    { maxBatch: options.maxGroup ?? DEFAULT_MAX_GROUP, sharesFailure: isStorageDown },
   );
 
   return {
@@ -139,16 +130,6 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
       }),
 
     insert: (entry, ids = {}) => insertGrouped({ entry, ids }),
-
-    insertEvents: (writes) =>
-      guard('store the log entries', async () => {
-        const results = await writeBulk(logs, writes, now());
-        return results.map((result) =>
-          result.status === 'fulfilled'
-            ? result
-            : { status: 'rejected', reason: new Error(result.reason.errmsg ?? 'write failed') },
-        );
-      }),
 
     list: (query) =>
       guard('list log entries', async () => {

@@ -1,4 +1,4 @@
-import { AppError, unavailable } from '@suite/toolbox';
+import { isPeerError, PeerError } from '@suite/proto';
 import {
   MongoClient,
   MongoClientClosedError,
@@ -14,7 +14,7 @@ import {
 export const DEFAULT_DATABASE = 'logs';
 
 export interface MongoClientOptions {
-  /** How long an operation waits for a reachable server before failing; short so callers get a fast 503. */
+  /** How long an operation waits for a reachable server before failing; short so callers learn of an outage fast. */
   serverSelectionTimeoutMS?: number;
   /**
    * Longest wait for a socket read or write and for a pooled connection, so a stalled server fails
@@ -68,18 +68,52 @@ export function isMongoUnreachable(err: unknown): boolean {
   );
 }
 
+/** How MongoDB is named to callers: `MongoDB is unreachable`, `MongoDB timed out`, `MongoDB could not ...`. */
+const MONGODB = 'MongoDB';
+
 /**
- * Runs one MongoDB operation; its failure leaves as an AppError: unreachable (or timed out) is a 503
- * "MongoDB is unreachable", anything else a 500 naming the operation. The driver's text stays in the
- * cause, which the log shows; callers only learn what failed.
+ * A failed MongoDB operation in the suite's vocabulary: the summary says what failed and how, for
+ * callers; the driver's text stays in the detail and the cause, for the log.
+ */
+export function mongoFailure(
+  kind: 'unreachable' | 'timeout' | 'refused',
+  operation: string,
+  cause: unknown,
+): PeerError {
+  const summary =
+    kind === 'unreachable'
+      ? `${MONGODB} is unreachable`
+      : kind === 'timeout'
+        ? `${MONGODB} timed out`
+        : `${MONGODB} could not ${operation}`;
+  const detail =
+    cause instanceof Error ? cause.message : ((cause as { errmsg?: string })?.errmsg ?? String(cause));
+  return new PeerError(MONGODB, kind, detail, { cause, summary });
+}
+
+/**
+ * MongoDB cannot take calls at the moment (unreachable, timed out, out of resources), as opposed to
+ * refusing one: the writes queued behind a failed one fail with it, gRPC health turns NOT_SERVING,
+ * and the admin pages say storage is unavailable.
+ */
+export function isStorageDown(err: unknown): boolean {
+  return (
+    isPeerError(err) && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'overloaded')
+  );
+}
+
+/**
+ * Runs one MongoDB operation; its failure leaves as a PeerError: `unreachable` or `timeout` when
+ * the server cannot be reached or does not answer in time, `refused` for anything else, naming the
+ * operation. The driver's text stays in the detail and the cause, which the log shows.
  */
 export async function guardMongo<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (isMongoTimeout(err)) throw unavailable('MongoDB timed out', err);
-    if (isMongoUnreachable(err)) throw unavailable('MongoDB is unreachable', err);
-    throw new AppError(500, `MongoDB could not ${operation}`, { cause: err });
+    if (isPeerError(err)) throw err;
+    if (isMongoTimeout(err)) throw mongoFailure('timeout', operation, err);
+    if (isMongoUnreachable(err)) throw mongoFailure('unreachable', operation, err);
+    throw mongoFailure('refused', operation, err);
   }
 }

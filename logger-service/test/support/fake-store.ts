@@ -1,24 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { LogEntry } from '@suite/proto';
-import { unavailable } from '@suite/toolbox';
 import type { SessionStore, StoredSession } from '../../src/admin/session-store.js';
-import type {
-  EventWrite,
-  InsertOutcome,
-  ListQuery,
-  LogIds,
-  LogPage,
-  LogStore,
-  StoredLog,
-} from '../../src/store/logs.js';
+import type { ListQuery, LogIds, LogPage, LogStore, StoredLog } from '../../src/store/logs.js';
+import { mongoFailure } from '../../src/store/mongo.js';
 
-/** An in-memory LogStore for unit tests; `down = true` makes every call fail like an unreachable MongoDB. */
+/**
+ * An in-memory LogStore for unit tests; `down = true` makes every call fail like an unreachable
+ * MongoDB, `failure` with any error the test chooses.
+ */
 export class FakeLogStore implements LogStore {
   entries: StoredLog[] = [];
   down = false;
+  failure: unknown;
 
   private check() {
-    if (this.down) throw unavailable('MongoDB is unreachable');
+    if (this.failure) throw this.failure;
+    if (this.down) throw mongoFailure('unreachable', 'store the log entry', new Error('connection refused'));
   }
 
   async init() {
@@ -41,14 +38,6 @@ export class FakeLogStore implements LogStore {
     if (ids.requestId) stored.request_id = ids.requestId;
     this.entries.push(stored);
     return { id: stored.id, duplicate: false };
-  }
-
-  async insertEvents(writes: readonly EventWrite[]): Promise<PromiseSettledResult<InsertOutcome>[]> {
-    this.check();
-    const outcomes: PromiseSettledResult<InsertOutcome>[] = [];
-    for (const { entry, ids } of writes)
-      outcomes.push({ status: 'fulfilled', value: await this.insert(entry, ids) });
-    return outcomes;
   }
 
   async list(query: ListQuery): Promise<LogPage> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isAppError } from '@suite/toolbox';
+import { isPeerError } from '@suite/proto';
+import { createLogger } from '@suite/toolbox';
 import {
   type AnyBulkWriteOperation,
   type Db,
@@ -8,6 +9,7 @@ import {
   MongoNetworkError,
   ObjectId,
 } from 'mongodb';
+import { createRpcDispatcher } from '../../src/rpc/dispatcher.js';
 import { createLogStore } from '../../src/store/logs.js';
 
 type Operation = AnyBulkWriteOperation<Record<string, unknown>>;
@@ -139,13 +141,18 @@ describe('grouped single-entry writes', () => {
     assert.deepEqual(fresh, { value: { id: storedId.toHexString(), duplicate: false } });
     assert.deepEqual(again, { value: { id: null, duplicate: true } });
     assert.deepEqual(raced, { value: { id: null, duplicate: true } });
-    assert.ok(refused && 'error' in refused && isAppError(refused.error));
-    assert.equal(refused.error.status, 500);
-    assert.equal(refused.error.message, 'MongoDB could not store the log entry');
+    assert.ok(refused && 'error' in refused && isPeerError(refused.error));
+    assert.equal(refused.error.kind, 'refused');
+    assert.equal(refused.error.summary, 'MongoDB could not store the log entry');
+    assert.match(
+      refused.error.detail,
+      /Document failed validation/,
+      "the driver's words are kept for the log",
+    );
     assert.ok(plain && 'value' in plain && plain.value.id && !plain.value.duplicate);
   });
 
-  test('when MongoDB is unreachable, then the batch and the entries queued behind it fail with 503', async () => {
+  test('when MongoDB is unreachable, then the batch and the entries queued behind it fail as unreachable', async () => {
     const { db, calls, sent } = fakeDb();
     const store = createLogStore(db);
     const inFlight = store.insert(entry('a')).catch((err: unknown) => err);
@@ -159,13 +166,13 @@ describe('grouped single-entry writes', () => {
     await turns(3);
     assert.equal(calls.length, 1, 'the queued entry is not sent into the same outage');
     for (const err of await Promise.all([inFlight, queued])) {
-      assert.ok(isAppError(err));
-      assert.equal(err.status, 503);
-      assert.equal(err.message, 'MongoDB is unreachable');
+      assert.ok(isPeerError(err));
+      assert.equal(err.kind, 'unreachable');
+      assert.equal(err.summary, 'MongoDB is unreachable');
     }
   });
 
-  test('when a bulk write fails otherwise, then its callers get a 500 and the queued entries get a write of their own', async () => {
+  test('when a bulk write fails otherwise, then its callers get a refusal and the queued entries get a write of their own', async () => {
     const { db, sent } = fakeDb();
     const store = createLogStore(db);
     const inFlight = store.insert(entry('a')).catch((err: unknown) => err);
@@ -173,27 +180,83 @@ describe('grouped single-entry writes', () => {
     const queued = store.insert(entry('b'));
     call.answer(new Error('unexpected reply'));
     const err = await inFlight;
-    assert.ok(isAppError(err));
-    assert.equal(err.status, 500);
-    assert.equal(err.message, 'MongoDB could not store the log entry');
+    assert.ok(isPeerError(err));
+    assert.equal(err.kind, 'refused');
+    assert.equal(err.summary, 'MongoDB could not store the log entry');
     const next = await sent(2);
     next.answer({ upsertedIds: upsertsOf(next.operations) });
     assert.equal((await queued).duplicate, false);
   });
 });
 
-describe('bulk writes of events', () => {
-  test('when MongoDB is unreachable during a bulk write of events, then the events fail with 503 rather than count as stored', async () => {
+describe('events', () => {
+  test('when MongoDB is unreachable during a group of events, then the events fail as unreachable rather than count as stored', async () => {
     const { db, sent } = fakeDb();
     const store = createLogStore(db);
-    const pending = store
-      .insertEvents([{ entry: entry('e'), ids: { eventId: 'e-1' } }])
-      .catch((err: unknown) => err);
+    const pending = [
+      store.insert(entry('e'), { eventId: 'e-1' }),
+      store.insert(entry('f'), { eventId: 'e-2' }),
+    ].map((p) => p.catch((err: unknown) => err));
     (await sent(1)).answer(
       new MongoBulkWriteError(new MongoNetworkError('connection refused'), { upsertedIds: {} } as never),
     );
-    const err = await pending;
-    assert.ok(isAppError(err));
-    assert.equal(err.status, 503);
+    for (const err of await Promise.all(pending)) {
+      assert.ok(isPeerError(err));
+      assert.equal(err.kind, 'unreachable');
+    }
+  });
+});
+
+describe('one write path', () => {
+  test('when a JSON-RPC batch of events and a plain call arrive together, then they go to MongoDB in one bulk write and a refused event fails alone', async () => {
+    const { db, calls, sent } = fakeDb();
+    const dispatch = createRpcDispatcher(createLogStore(db), createLogger('test', 'silent'));
+    const call = (id: number, params: Record<string, string>) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'LogInfo',
+      params,
+    });
+    const batch = dispatch(
+      JSON.stringify([
+        call(1, { name: 'a', data: 'd', event_id: 'e-1' }),
+        call(2, { name: 'b', data: 'd', event_id: 'e-2' }),
+        call(3, { name: 'c', data: 'd', event_id: 'e-3' }),
+      ]),
+    ).run();
+    const plain = dispatch(JSON.stringify(call(4, { name: 'p', data: 'd' }))).run();
+    const write = await sent(1);
+    assert.deepEqual(
+      write.operations.map((op) => ('updateOne' in op ? op.updateOne.filter : 'insert')),
+      [{ event_id: 'e-1' }, { event_id: 'e-2' }, { event_id: 'e-3' }, 'insert'],
+    );
+    write.answer(
+      new MongoBulkWriteError(
+        {
+          message: 'write errors',
+          code: 121,
+          writeErrors: [{ index: 1, code: 121, errmsg: 'Document failed validation' }] as never,
+        },
+        { upsertedIds: { 0: new ObjectId(), 2: new ObjectId() } } as never,
+      ),
+    );
+    const answers = JSON.parse((await batch)!) as Array<{
+      id: number;
+      result?: string;
+      error?: { code: number; message: string };
+    }>;
+    assert.deepEqual(
+      answers.map((a) => a.result ?? a.error),
+      [
+        'Processed payload via RPC: a',
+        {
+          code: -32603,
+          message: 'Internal error: could not store the log entry: MongoDB could not store the log entry',
+        },
+        'Processed payload via RPC: c',
+      ],
+    );
+    assert.equal(JSON.parse((await plain)!).result, 'Processed payload via RPC: p');
+    assert.equal(calls.length, 1);
   });
 });

@@ -1,4 +1,5 @@
-import { badGateway, currentRequestId, type Logger, retry, withTimeout } from '@suite/toolbox';
+import { PeerError } from '@suite/proto/errors';
+import { currentRequestId, type Logger, retry, withTimeout } from '@suite/toolbox';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { ComposedMail } from '../mime.js';
 import { toPoolMessage } from './pool-message.js';
@@ -17,9 +18,9 @@ export interface SmtpOptions {
 }
 
 export interface Mailer {
-  /** Sends once, once more after a transient failure; throws a 502 AppError when the mail did not go out. */
+  /** Sends once, once more after a transient failure; rejects with a PeerError naming the mail server when the mail did not go out. */
   send(mail: ComposedMail): Promise<void>;
-  /** Resolves when the SMTP server answers; results are cached briefly so probes do not hammer it. */
+  /** Resolves when the SMTP server answers, else rejects with a PeerError; results are cached briefly so probes do not hammer it. */
   verify(): Promise<void>;
   close(): void;
 }
@@ -88,7 +89,7 @@ export function createMailer(options: SmtpOptions): Mailer {
       } catch (err) {
         // The details (addresses, the server's words) stay in the log; the caller learns the kind of failure.
         logger.warn({ requestId, err: describe(err), code: (err as SmtpError).code }, 'smtp send failed');
-        throw publicError(err);
+        throw smtpFailure(err);
       }
     },
 
@@ -101,7 +102,7 @@ export function createMailer(options: SmtpOptions): Mailer {
           `${MAIL_SERVER} timed out`,
         ).catch((err: unknown) => {
           logger.warn({ err: describe(err) }, 'smtp readiness check failed');
-          throw new Error(publicError(err).message);
+          throw smtpFailure(err);
         });
         result.catch(() => undefined);
         lastCheck = { at: now, result };
@@ -133,19 +134,27 @@ function isTransient(err: unknown): boolean {
   return code !== undefined && TRANSIENT_CODES.has(code);
 }
 
-/** Names the failing peer and the kind of failure, and the SMTP reply code when there is one: nothing else. */
-function publicError(err: unknown) {
+/**
+ * A failed send or check in the suite's vocabulary. The summary names the mail server, the kind of
+ * failure and the SMTP reply code when there is one, nothing else; the server's words and address
+ * stay in the detail and the cause. A 5xx reply is final (`invalid`: the same message would be
+ * refused again), a 4xx one `refused`.
+ */
+function smtpFailure(err: unknown): PeerError {
   const { code, responseCode } = err as SmtpError;
+  const detail = describe(err);
   if (typeof responseCode === 'number' && responseCode >= 500) {
-    return badGateway(MAIL_SERVER, `rejected the message (SMTP ${responseCode})`, err);
+    const summary = `${MAIL_SERVER} rejected the message (SMTP ${responseCode})`;
+    return new PeerError(MAIL_SERVER, 'invalid', detail, { cause: err, summary });
   }
   if (typeof responseCode === 'number') {
-    return badGateway(MAIL_SERVER, `refused the message (SMTP ${responseCode})`, err);
+    const summary = `${MAIL_SERVER} refused the message (SMTP ${responseCode})`;
+    return new PeerError(MAIL_SERVER, 'refused', detail, { cause: err, summary });
   }
   if (code === 'ETIMEDOUT' || (err instanceof Error && err.message === `${MAIL_SERVER} timed out`)) {
-    return badGateway(MAIL_SERVER, 'timed out', err);
+    return new PeerError(MAIL_SERVER, 'timeout', detail, { cause: err, summary: `${MAIL_SERVER} timed out` });
   }
-  return badGateway(MAIL_SERVER, 'unreachable', err);
+  return new PeerError(MAIL_SERVER, 'unreachable', detail, { cause: err });
 }
 
 function describe(err: unknown): string {

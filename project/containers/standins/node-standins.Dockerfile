@@ -7,10 +7,10 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
   && npx tsc -b project/mongo-standin project/smtp-catcher
 # Only what the two servers load at run time (their test-only devDependencies stay out).
 RUN npm pkg delete devDependencies --workspace project/mongo-standin --workspace project/smtp-catcher \
-    --workspace toolbox \
+    --workspace toolbox --workspace proto \
   && rm -rf node_modules \
   && npm ci --omit=dev --no-audit --no-fund --include-workspace-root=false \
-    --workspace project/mongo-standin --workspace project/smtp-catcher --workspace toolbox
+    --workspace project/mongo-standin --workspace project/smtp-catcher --workspace toolbox --workspace proto
 
 FROM node:24.22.3-bookworm-slim AS mongo
 WORKDIR /app

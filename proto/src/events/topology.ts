@@ -62,16 +62,6 @@ export async function assertEventTopology(channel: TopologyChannel, topology: Ev
   await channel.assertQueue(topology.deadQueue, { durable: true });
 }
 
-/**
- * Delay before retry number `attempt` (1-based): base * 2^(attempt-1), capped at `maxMs`, of which
- * a random half is taken off ("equal jitter"). Growing delays let a restarting logger recover
- * instead of being hammered; the jitter keeps events that failed together from coming back together.
- */
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 /** Reads the attempts header defensively: it may come from any producer. */
 export function attemptsOf(headers: Record<string, unknown> | undefined): number {
   const raw = headers?.[ATTEMPTS_HEADER];

@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { PeerError } from '@suite/proto/errors';
 import { closedPort, waitFor } from '@suite/test-kit';
 import { pino } from 'pino';
 import { z } from 'zod';
 import {
-  badGateway,
+  AppError,
   createHttpApp,
   createHttpClient,
   listen,
   readJsonBody,
   sendOk,
-  serviceFailure,
   tooManyRequests,
-  unavailable,
 } from '../../src/index.js';
 
 /** The app's log lines, to check that what a client is not told is still logged with the request id. */
@@ -78,14 +77,14 @@ describe('createHttpApp and the error middleware', () => {
           throw new Error('secret internal detail');
         });
         app.post('/smtp-down', () => {
-          throw serviceFailure('mail-server', 'unreachable', new Error(DRIVER_TEXT));
+          throw new PeerError('mail-server', 'unreachable', DRIVER_TEXT, { cause: new Error(DRIVER_TEXT) });
         });
         app.post('/leaky', () => {
           const cause = new Error(DRIVER_TEXT);
-          throw unavailable(`cannot prepare database: ${cause.message}`, cause);
+          throw new AppError(503, `cannot prepare database: ${cause.message}`, { cause });
         });
         app.post('/gateway', () => {
-          throw badGateway('mail-service', 'is unreachable');
+          throw new AppError(502, 'mail-service is unreachable');
         });
         app.post('/busy', () => {
           throw tooManyRequests('slow down', 41.2, { retry_after_seconds: 42 });
@@ -246,7 +245,7 @@ describe('createHttpApp and the error middleware', () => {
   test('when a downstream service is unreachable, then 502 names it', async () => {
     const res = await post('/call-ghost', '{}');
     assert.equal(res.status, 502);
-    assert.deepEqual(await res.json(), { error: true, message: 'ghost-service is unreachable' });
+    assert.deepEqual(await res.json(), { error: true, message: 'ghost-service unreachable' });
   });
 
   test('when the dependencies answer, then /readyz is 200; when one fails, 503 names it', async () => {
@@ -303,6 +302,57 @@ describe('request log lines', () => {
       const answered = await waitFor(() => lines.find((line) => line.msg === 'request'));
       assert.equal(answered.requestId, 'req-logged-1');
       assert.equal(lines.find((line) => line.msg === 'from the route')?.requestId, 'req-logged-1');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("a service's HTTP table", () => {
+  test('when routes let peer failures through, then each kind gets the status of the table given, the summary as message, and the detail only in the log', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const table = { unreachable: 503, timeout: 503, overloaded: 429, refused: 500, invalid: 422 };
+    const app = createHttpApp({
+      service: 'store-service',
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }),
+      failureStatus: table,
+      readiness: {
+        store: async () => {
+          throw new PeerError('store', 'unreachable', DRIVER_TEXT, { summary: 'the store is away' });
+        },
+      },
+      routes: (app) =>
+        app.post('/fail/:kind', (req) => {
+          throw new PeerError('store', req.params.kind as keyof typeof table, DRIVER_TEXT);
+        }),
+    });
+    const server = http.createServer(app);
+    const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+    try {
+      for (const [kind, status] of Object.entries(table)) {
+        const res = await fetch(`${url}/fail/${kind}`, { method: 'POST', headers: { 'x-request-id': kind } });
+        const text = await res.text();
+        assert.deepEqual(
+          { status: res.status, body: JSON.parse(text) },
+          {
+            status,
+            body: { error: true, message: `store ${kind}` },
+          },
+        );
+        assert.doesNotMatch(text, /ECONNREFUSED/);
+        const logged = JSON.stringify(lines.filter((line) => line.requestId === kind));
+        assert.match(
+          logged,
+          /ECONNREFUSED 172\.18\.0\.5:1025/,
+          `the ${kind} detail is logged with the request id`,
+        );
+      }
+      const ready = await fetch(`${url}/readyz`);
+      assert.deepEqual(await ready.json(), {
+        error: true,
+        message: 'not ready',
+        data: { store: 'the store is away' },
+      });
     } finally {
       server.close();
     }

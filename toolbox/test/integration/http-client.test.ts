@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { waitFor } from '@suite/test-kit';
-import { AppError, closeHttpServer, createHttpClient, listen } from '../../src/index.js';
+import { PeerError } from '@suite/proto/errors';
+import { closedPort, waitFor } from '@suite/test-kit';
+import { closeHttpServer, createHttpClient, listen } from '../../src/index.js';
 
 describe('createHttpClient', { timeout: 20_000 }, () => {
   let server: http.Server;
@@ -63,9 +64,9 @@ describe('createHttpClient', { timeout: 20_000 }, () => {
     const started = performance.now();
     const second = client.get('/hold');
     await assert.rejects(second, (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, 504);
-      assert.equal(err.message, `slow-service did not answer within ${deadlineMs} ms`);
+      assert.ok(err instanceof PeerError);
+      assert.deepEqual([err.peer, err.kind], ['slow-service', 'timeout']);
+      assert.equal(err.detail, `did not answer within ${deadlineMs} ms`);
       return true;
     });
     const elapsedMs = performance.now() - started;
@@ -75,11 +76,11 @@ describe('createHttpClient', { timeout: 20_000 }, () => {
       elapsedMs < deadlineMs * 1.5,
       `the queued call took ${Math.round(elapsedMs)} ms, deadline ${deadlineMs} ms`,
     );
-    assert.equal(((await first) as AppError).status, 504);
+    assert.equal(((await first) as PeerError).kind, 'timeout');
     client.close();
   });
 
-  test('when the peer breaks the protocol, then a 502 names the service and keeps the parser text for the log only', async () => {
+  test('when the peer breaks the protocol, then the failure names the service and keeps the parser text for the log only', async () => {
     const connections = new Set<net.Socket>();
     const broken = net.createServer((socket) => {
       connections.add(socket);
@@ -89,9 +90,12 @@ describe('createHttpClient', { timeout: 20_000 }, () => {
     const client = createHttpClient({ service: 'odd-service', baseURL: `http://127.0.0.1:${port}` });
     try {
       await assert.rejects(client.get('/'), (err: unknown) => {
-        assert.ok(err instanceof AppError);
-        assert.equal(err.status, 502);
-        assert.equal(err.message, 'odd-service request failed');
+        assert.ok(err instanceof PeerError);
+        assert.deepEqual(
+          [err.peer, err.kind, err.summary],
+          ['odd-service', 'unreachable', 'odd-service unreachable'],
+        );
+        assert.match(err.detail, /^request failed: .*Content-Length/);
         assert.match(String((err.cause as Error).message), /Content-Length/);
         return true;
       });
@@ -102,12 +106,27 @@ describe('createHttpClient', { timeout: 20_000 }, () => {
     }
   });
 
-  test('when the peer is slower than the timeout, then a 504 names the service', async () => {
+  test('when nothing listens, then the failure is unreachable, naming the service, with the address for the log only', async () => {
+    const port = await closedPort();
+    const client = createHttpClient({ service: 'ghost-service', baseURL: `http://127.0.0.1:${port}` });
+    await assert.rejects(client.post('/x', {}), (err: unknown) => {
+      assert.ok(err instanceof PeerError);
+      assert.deepEqual(
+        [err.peer, err.kind, err.summary],
+        ['ghost-service', 'unreachable', 'ghost-service unreachable'],
+      );
+      assert.match(err.detail, new RegExp(`ECONNREFUSED.*127\\.0\\.0\\.1:${port}`));
+      return true;
+    });
+    client.close();
+  });
+
+  test('when the peer is slower than the timeout, then the failure is a timeout naming the service', async () => {
     const client = createHttpClient({ service: 'slow-service', baseURL: base, timeoutMs: 100 });
     await assert.rejects(client.get('/slow'), (err: unknown) => {
-      assert.ok(err instanceof AppError);
-      assert.equal(err.status, 504);
-      assert.equal(err.message, 'slow-service did not answer within 100 ms');
+      assert.ok(err instanceof PeerError);
+      assert.deepEqual([err.peer, err.kind], ['slow-service', 'timeout']);
+      assert.equal(err.message, 'slow-service timeout: did not answer within 100 ms');
       return true;
     });
     client.close();

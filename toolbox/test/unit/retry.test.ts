@@ -1,25 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay, retry } from '../../src/retry.js';
+import { retry } from '../../src/retry.js';
 
 describe('retry', () => {
-  test('when the delay grows, then it doubles per attempt, is capped, and keeps jitter within half the ceiling', () => {
-    assert.equal(
-      backoffDelay(0, 100, 1000, () => 1),
-      100,
+  test('when a call is retried, then each delay follows the shared backoff: doubling from the base, capped, with jitter', async () => {
+    const delays: number[] = [];
+    await assert.rejects(
+      retry(
+        async () => {
+          throw new Error('down');
+        },
+        {
+          retries: 4,
+          baseDelayMs: 2,
+          maxDelayMs: 8,
+          onRetry: (_e, _attempt, delayMs) => delays.push(delayMs),
+        },
+      ),
     );
-    assert.equal(
-      backoffDelay(3, 100, 1000, () => 1),
-      800,
-    );
-    assert.equal(
-      backoffDelay(10, 100, 1000, () => 1),
-      1000,
-    );
-    assert.equal(
-      backoffDelay(10, 100, 1000, () => 0),
-      500,
-    );
+    // Ceilings 2, 4, 8 and 8 (capped); equal jitter keeps each delay within its upper half.
+    const ceilings = [2, 4, 8, 8];
+    assert.equal(delays.length, ceilings.length);
+    delays.forEach((delay, i) => {
+      assert.ok(delay >= ceilings[i]! / 2 && delay <= ceilings[i]!, `retry ${i + 1} waited ${delay} ms`);
+    });
   });
 
   test('when a call fails twice then succeeds, then retry returns its value after two retries', async () => {
