@@ -141,6 +141,20 @@ describe('broker error mapping', () => {
     assert.deepEqual(await res.json(), { error: true, message: 'mail-service refused' });
   });
 
+  test('when a peer answers 504 itself, then the broker says 504 naming it as timed out', async () => {
+    const http = scriptedHttp(async () => ({ status: 504, data: { error: true, message: 'smtp slow' } }));
+    const broker = await startBroker({ mail: createMailClient(http.client) });
+    brokers.push(broker);
+    const res = await broker.post('/handle', {
+      action: 'mail',
+      mail: { from: 'a@example.com', to: 'b@example.com', subject: 's', message: 'm' },
+    });
+    assert.deepEqual(
+      { status: res.status, body: await res.json() },
+      { status: 504, body: { error: true, message: 'mail-service timeout' } },
+    );
+  });
+
   test('when the authentication-service does not answer in time, then the broker says 504', async () => {
     const peer = await silentPeer();
     const http = createHttpClient({ service: 'authentication-service', baseURL: peer.url, timeoutMs: 150 });
