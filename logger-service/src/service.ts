@@ -79,11 +79,7 @@ export async function buildLoggerService(
       logger,
       port: config.RPC_PORT,
       host: config.HOST,
-      maxLineBytes: config.RPC_MAX_LINE_BYTES,
-      maxBatch: config.RPC_MAX_BATCH,
-      maxInFlightPerConnection: config.RPC_MAX_IN_FLIGHT_PER_CONNECTION,
-      maxConnections: config.RPC_MAX_CONNECTIONS,
-      idleTimeoutMs: config.RPC_IDLE_TIMEOUT_MS,
+      limits: config,
       closeGraceMs: overrides.closeGraceMs,
     });
     closers.push(() => rpc.close());

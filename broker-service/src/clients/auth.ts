@@ -1,22 +1,12 @@
+import { AUTHENTICATE_PATH, type AuthenticatedUser, type AuthRequest } from '@suite/proto';
 import { AppError, type HttpClient, type HttpResponse, unauthorized } from '@suite/toolbox';
-import type { Credentials } from '../actions.js';
 import { callPeer, downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const AUTH_SERVICE = 'authentication-service';
 
-/** What the authentication-service returns for a user; it never includes the password hash. */
-export interface User {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  active: number | boolean;
-  [field: string]: unknown;
-}
-
 export interface AuthClient {
   /** Resolves with the user; rejects with an AppError (401, 429 with Retry-After, 400) or a PeerError. */
-  authenticate(credentials: Credentials): Promise<User>;
+  authenticate(credentials: AuthRequest): Promise<AuthenticatedUser>;
   /** Resolves when the authentication-service answers `/ping`. */
   ping(): Promise<void>;
 }
@@ -24,9 +14,9 @@ export interface AuthClient {
 export function createAuthClient(http: HttpClient): AuthClient {
   return {
     async authenticate(credentials) {
-      const response = await callPeer(AUTH_SERVICE, () => http.post<unknown>('/authenticate', credentials));
+      const response = await callPeer(AUTH_SERVICE, () => http.post<unknown>(AUTHENTICATE_PATH, credentials));
       if (response.status === 202 && isEnvelope(response.data) && !response.data.error) {
-        return response.data.data as User;
+        return response.data.data as AuthenticatedUser;
       }
       if (response.status === 401) throw unauthorized('invalid credentials');
       if (response.status === 429) {

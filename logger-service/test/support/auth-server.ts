@@ -1,8 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthenticatedUser } from '@suite/proto';
 
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'verysecret';
+
+/** The administrator as `/authenticate` answers with it (proto's contract). */
+const ADMIN_USER: AuthenticatedUser = {
+  id: 1,
+  email: ADMIN_EMAIL,
+  first_name: 'Admin',
+  last_name: 'User',
+  active: true,
+  admin: true,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
 
 /**
  * Stands in for authentication-service where a test needs no PostgreSQL: `POST /authenticate` answers
@@ -34,7 +47,7 @@ export async function startAuthServer(): Promise<{ url: string; close(): Promise
           JSON.stringify({
             error: false,
             message: `Logged in user ${ADMIN_EMAIL}`,
-            data: { id: 1, email: ADMIN_EMAIL, admin: true },
+            data: ADMIN_USER,
           }),
         );
       }

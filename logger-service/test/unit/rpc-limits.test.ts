@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { waitFor } from '@suite/test-kit';
 import { createLogger } from '@suite/toolbox';
+import { readConfig } from '../../src/config.js';
 import { startRpcServer } from '../../src/rpc/server.js';
 import { FakeLogStore } from '../support/fake-store.js';
 import { LineSocket } from '../support/line-socket.js';
@@ -32,7 +33,7 @@ test('when a batch fills the in-flight limit, then each element counts: the next
     logger,
     port: 0,
     host: '127.0.0.1',
-    maxInFlightPerConnection: 4,
+    limits: { ...readConfig({}), RPC_MAX_IN_FLIGHT_PER_CONNECTION: 4 },
   });
   const busy = await LineSocket.connect(rpc.port);
   const other = await LineSocket.connect(rpc.port);
