@@ -20,7 +20,7 @@ const ADMIN_USER: AuthenticatedUser = {
 /**
  * Stands in for authentication-service where a test needs no PostgreSQL: `POST /authenticate` answers
  * 202 with the user (an administrator, `admin: true`) for the one known account and 401 otherwise,
- * with the suite's envelope, like the real service. admin-rights.test.ts runs the real service.
+ * with the suite's envelope, like the real service. e2e/test/integration/admin-rights.test.ts runs the real one.
  */
 export async function startAuthServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {

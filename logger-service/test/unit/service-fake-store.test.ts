@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLogGrpcClient } from '@suite/proto';
-import { closedPort } from '@suite/test-kit';
+import { closedPort, WebClient } from '@suite/test-kit';
 import { createLogger } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { startRpcServer } from '../../src/rpc/server.js';
@@ -9,7 +9,6 @@ import { FakeLogStore } from '../support/fake-store.js';
 import { checkHealth } from '../support/health-client.js';
 import { LineSocket } from '../support/line-socket.js';
 import { type RunningService, startService } from '../support/service.js';
-import { WebClient } from '../support/web-client.js';
 
 const logger = createLogger('test', 'silent');
 

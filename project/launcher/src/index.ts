@@ -201,5 +201,3 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     stop,
   };
 }
-export { CHROMIUM_PATH, launchChromium } from './browser.js';
-export { type LogReader, openLogReader, type StoredLog } from './log-reader.js';
