@@ -29,8 +29,6 @@ export function createApp(deps: AppDeps): Express {
     bodyLimit: '10kb',
     trustedProxies: deps.trustedProxies,
     readiness: { db: () => deps.db.ping() },
-    routes: (app) => {
-      app.use(authenticateRoutes(authenticate));
-    },
+    routes: (app) => authenticateRoutes(app, authenticate),
   });
 }

@@ -15,6 +15,6 @@ export function createApp({ logger, ...send }: AppDeps): Express {
     logger,
     bodyLimit: BODY_LIMIT,
     readiness: { smtp: () => send.mailer.verify() },
-    routes: (app) => app.use(sendRoutes(send)),
+    routes: (app) => sendRoutes(app, send),
   });
 }

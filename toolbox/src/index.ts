@@ -11,13 +11,14 @@ export {
   unavailable,
 } from './errors.js';
 export { type FailureKind, publicMessage, serviceFailure } from './failures.js';
-export { withTimeout } from './health.js';
-export { accepted, createHttpApp, describeZodError, readJsonBody, readJsonObject } from './http-app.js';
+export { createHttpApp, describeZodError, readJsonBody, readJsonObject } from './http-app.js';
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';
 export { createLogger, type Logger } from './logger.js';
 export { createMetrics, type HttpMetrics, type Registry } from './metrics.js';
 export { acceptOrCreateRequestId, currentRequestId } from './request-context.js';
+export { createResources, type Resources } from './resources.js';
 export { connectWithRetry, retry, sleep } from './retry.js';
+export { runMain } from './run-main.js';
 export { serveHttp } from './serve.js';
-export { runMain } from './service.js';
 export { closeHttpServer, handleShutdown, listen } from './shutdown.js';
+export { withTimeout } from './with-timeout.js';
