@@ -32,7 +32,7 @@ export { FIXED_PORTS, SERVICE_NAMES, SERVICE_NODE_OPTIONS, type ServiceName } fr
 
 export interface SuiteOptions {
   services?: readonly ServiceName[];
-  /** 'fixed' uses DESIGN.md's ports (make run); 'ephemeral' picks free ports and throw-away data (tests). */
+  /** 'fixed' uses the README's ports (make run); 'ephemeral' picks free ports and throw-away data (tests). */
   ports?: 'fixed' | 'ephemeral';
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
