@@ -4,7 +4,6 @@ import { after, before, describe, type TestContext, test } from 'node:test';
 import { setTimeout as outageOf } from 'node:timers/promises';
 import type { Suite } from '@suite/launcher';
 import { DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
-import { closeHttpServer, listen } from '@suite/toolbox';
 import {
   closeConnectionsNamed,
   consumerPrefetches,
@@ -13,6 +12,7 @@ import {
   uniqueName,
   waitFor,
 } from '@suite/test-kit';
+import { closeHttpServer, listen } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { replayDeadLetters } from '../../src/replay.js';
 import { buildListener, type Listener } from '../../src/service.js';

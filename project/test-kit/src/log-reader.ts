@@ -21,11 +21,18 @@ export async function openLogReader(mongoUrl: string) {
     /** Polls until `count` entries match; fails naming the filter and what it found after `timeoutMs`. */
     async waitFor(filter: Filter<Document>, count = 1, timeoutMs = 10_000): Promise<StoredLog[]> {
       let found: StoredLog[] = [];
-      await waitFor(async () => (found = await find(filter)).length >= count, {
-        timeoutMs,
-        intervalMs: 100,
-        describe: () => `expected ${count} log entries matching ${JSON.stringify(filter)}, found ${found.length}`,
-      });
+      await waitFor(
+        async () => {
+          found = await find(filter);
+          return found.length >= count;
+        },
+        {
+          timeoutMs,
+          intervalMs: 100,
+          describe: () =>
+            `expected ${count} log entries matching ${JSON.stringify(filter)}, found ${found.length}`,
+        },
+      );
       return found;
     },
     close: () => mongo.close(),

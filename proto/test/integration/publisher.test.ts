@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext, test } from 'node:test';
+import { eventually, RABBIT_URL, RabbitAdmin, startRabbitProxy, uniqueName, waitFor } from '@suite/test-kit';
 import {
   AMQP_REQUEST_ID_HEADER,
   createEventPublisher,
@@ -9,7 +10,6 @@ import {
   type PeerErrorKind,
   type ProtoLogger,
 } from '../../src/index.js';
-import { eventually, RABBIT_URL, RabbitAdmin, startRabbitProxy, uniqueName, waitFor } from '@suite/test-kit';
 
 const silent: ProtoLogger = {
   debug() {},
