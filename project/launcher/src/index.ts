@@ -27,8 +27,7 @@ import {
   type Wiring,
 } from './services.js';
 
-export { formatLogLine } from './log-format.js';
-export { FIXED_PORTS, SERVICE_NAMES, SERVICE_NODE_OPTIONS, type ServiceName } from './services.js';
+export type { ServiceName } from './services.js';
 
 export interface SuiteOptions {
   services?: readonly ServiceName[];
