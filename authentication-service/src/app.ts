@@ -31,8 +31,6 @@ export function createApp(deps: AppDeps): Express {
     failureStatus: HTTP_STATUS,
     trustedProxies: deps.trustedProxies,
     readiness: { db: () => deps.db.ping() },
-    routes: (app) => {
-      app.use(authenticateRoutes(authenticate));
-    },
+    routes: (app) => authenticateRoutes(app, authenticate),
   });
 }

@@ -1,4 +1,4 @@
-import { connectWithRetry, createLogger, createMetrics, type Logger } from '@suite/toolbox';
+import { connectWithRetry, createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { createLoginThrottle } from './auth/throttle.js';
@@ -31,17 +31,22 @@ export async function buildAuthService(
   overrides: AuthServiceOverrides = {},
 ): Promise<AuthService> {
   const logger = overrides.logger ?? createLogger('authentication-service', config.LOG_LEVEL);
-  const db = await connectWithRetry(
+  const resources = createResources(logger);
+  const db = resources.own(
     'postgresql',
-    () =>
-      openUserDatabase({
-        url: config.DATABASE_URL,
-        logger,
-        statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
-        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-        max: config.DB_POOL_MAX,
-      }),
-    logger,
+    await connectWithRetry(
+      'postgresql',
+      () =>
+        openUserDatabase({
+          url: config.DATABASE_URL,
+          logger,
+          statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+          connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+          max: config.DB_POOL_MAX,
+        }),
+      logger,
+    ),
+    (pool) => pool.close(),
   );
   try {
     const passwords = await createPasswordHasher(config.BCRYPT_COST);
@@ -72,9 +77,9 @@ export async function buildAuthService(
       throttle,
       trustedProxies: config.TRUSTED_PROXIES,
     });
-    return { app, logger, db, close: () => db.close() };
+    return { app, logger, db, close: resources.close };
   } catch (err) {
-    await db.close().catch(() => {});
+    await resources.close().catch(() => {});
     throw err;
   }
 }

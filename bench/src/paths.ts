@@ -28,13 +28,13 @@ export interface BrokerPath {
 const logEntry = (via: string) => ({ name: 'bench', data: `benchmark entry via ${via}` });
 
 /** The store size at which the dev store must still be as fast as empty. */
-export const FULL_STORE_ENTRIES = 200_000;
+const FULL_STORE_ENTRIES = 200_000;
 
 /** The seed user of authentication-service; the right password, so the failure throttle never counts. */
 export const SEED_USER = { email: 'admin@example.com', password: 'verysecret' };
 export const BCRYPT_COST = 10;
 
-export const BROKER_PATHS: readonly BrokerPath[] = [
+const BROKER_PATHS: readonly BrokerPath[] = [
   {
     id: 'hit',
     label: 'POST / (broker_hit, confirmed)',

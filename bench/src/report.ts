@@ -56,7 +56,7 @@ export const ratio = (value: number, ceiling: number): number => (ceiling > 0 ? 
 export const formatRatio = (value: number): string => `${(value * 100).toFixed(0)}%`;
 
 /** Requests per second: whole numbers past 100, one decimal below (bcrypt-bound paths are slow). */
-export function formatRate(value: number): string {
+function formatRate(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 }
 
@@ -253,7 +253,7 @@ export function verdictTable(verdicts: Verdict[]): string {
   );
 }
 
-export function renderMarkdown(report: BenchReport): string {
+function renderMarkdown(report: BenchReport): string {
   const { machine, settings } = report;
   return [
     `# Benchmark ${machine.date}`,

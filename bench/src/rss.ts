@@ -19,7 +19,7 @@ export function parseProcStatus(text: string): MemoryStatus | undefined {
   return { rssMb: rss / 1024, hwmMb: (hwm ?? rss) / 1024 };
 }
 
-export function readMemory(pid: number): MemoryStatus | undefined {
+function readMemory(pid: number): MemoryStatus | undefined {
   try {
     return parseProcStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {

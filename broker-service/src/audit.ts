@@ -26,9 +26,10 @@ export interface AuditTrailOptions {
   logger: Logger;
   /** Most events held while RabbitMQ is slow or down; beyond it new ones are dropped and counted. */
   capacity: number;
-  /** How often a publisher that found RabbitMQ disconnected looks again. */
-  reconnectPollMs?: number;
 }
+
+/** How often the publisher, having found RabbitMQ disconnected, looks again. */
+const RECONNECT_POLL_MS = 250;
 
 interface Pending {
   event: { name: string; data: string };
@@ -43,7 +44,7 @@ interface Pending {
  * hold up the rest. A full queue drops the newest event, counts it and says so in the log.
  */
 export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
-  const { events, registry, capacity, reconnectPollMs = 250 } = options;
+  const { events, registry, capacity } = options;
   const log = options.logger.child({ component: 'audit' });
   const queued = new Gauge({
     name: 'broker_audit_queue_length',
@@ -72,7 +73,7 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const waitForBus = () =>
     new Promise<void>((resolve) => {
       // Unref'd: events waiting for RabbitMQ must not keep a finished process alive.
-      const timer = setTimeout(resolve, reconnectPollMs).unref();
+      const timer = setTimeout(resolve, RECONNECT_POLL_MS).unref();
       wake = () => {
         clearTimeout(timer);
         resolve();

@@ -5,7 +5,7 @@ import {
   type LogGrpcClient,
   type LogRpcClient,
 } from '@suite/proto';
-import { createHttpClient, createLogger, createMetrics, type Logger } from '@suite/toolbox';
+import { createHttpClient, createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createApp, SERVICE } from './app.js';
 import { createAuditTrail } from './audit.js';
@@ -46,11 +46,8 @@ const AUDIT_DRAIN_MS = 3000;
  */
 export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Broker {
   const logger = overrides.logger ?? createLogger(SERVICE, config.LOG_LEVEL);
-  const closers: Array<[string, () => Promise<void> | void]> = [];
-  const own = <T>(name: string, client: T, close: (client: T) => Promise<void> | void): T => {
-    closers.push([name, () => close(client)]);
-    return client;
-  };
+  // What the broker builds it closes; what a test hands in, the test closes.
+  const { own, close } = createResources(logger);
   const timeoutMs = config.DOWNSTREAM_TIMEOUT_MS;
   const httpPeer = (service: string, baseURL: string, peerTimeoutMs = timeoutMs) =>
     own(service, createHttpClient({ service, baseURL, timeoutMs: peerTimeoutMs }), (c) => c.close());
@@ -86,12 +83,12 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
     );
 
   const metrics = createMetrics(SERVICE);
-  const audit = createAuditTrail({
-    events,
-    registry: metrics.registry,
-    logger,
-    capacity: AUDIT_QUEUE_CAPACITY,
-  });
+  // Owned last, so closed first: the queued login events go out while the publisher still runs.
+  const audit = own(
+    'audit',
+    createAuditTrail({ events, registry: metrics.registry, logger, capacity: AUDIT_QUEUE_CAPACITY }),
+    (trail) => trail.drain(AUDIT_DRAIN_MS),
+  );
 
   const app = createApp({
     logger,
@@ -117,22 +114,5 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
     dependencyTimeoutMs: Math.min(timeoutMs, 2000),
   });
 
-  return {
-    app,
-    logger,
-    async close() {
-      // Events first, while the emitter still runs; clients in reverse order of creation.
-      await audit.drain(AUDIT_DRAIN_MS);
-      for (const [name, close] of closers.reverse()) {
-        try {
-          await close();
-        } catch (err) {
-          logger.warn(
-            { client: name, err: err instanceof Error ? err.message : String(err) },
-            'close failed',
-          );
-        }
-      }
-    },
-  };
+  return { app, logger, close };
 }

@@ -14,5 +14,5 @@ export interface AppDeps {
 }
 
 export function createApp({ logger, ...pageDeps }: AppDeps): Express {
-  return createHttpApp({ service: SERVICE, logger, routes: (app) => app.use(pageRoutes(pageDeps)) });
+  return createHttpApp({ service: SERVICE, logger, routes: (app) => pageRoutes(app, pageDeps) });
 }

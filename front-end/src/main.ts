@@ -10,5 +10,6 @@ runMain(SERVICE, async () => {
     port: config.PORT,
     logger: frontEnd.logger,
     details: { brokerUrl: config.BROKER_URL },
+    closeAfter: [['front-end', () => frontEnd.close()]],
   });
 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createLogger, type Logger } from '@suite/toolbox';
+import { createLogger, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createApp, SERVICE } from './app.js';
 import type { Config } from './config.js';
@@ -18,7 +18,7 @@ export interface FrontEnd {
   /** The HTTP routes; the caller serves them (main.ts on PORT, tests on port 0). */
   app: Express;
   logger: Logger;
-  /** Nothing to release: the page holds no connections. */
+  /** Nothing to release yet: the page holds no connections. */
   close(): Promise<void>;
 }
 
@@ -32,5 +32,7 @@ export function buildFrontEnd(config: Config, overrides: FrontEndOverrides = {})
     brokerOrigin: new URL(brokerUrl).origin,
     publicDir: PUBLIC_DIR,
   });
-  return { app, logger, close: async () => undefined };
+  // Empty: the page holds no connections; whatever the front-end opens one day is owned here.
+  const resources = createResources(logger);
+  return { app, logger, close: resources.close };
 }

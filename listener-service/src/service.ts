@@ -1,5 +1,5 @@
 import { type EventConsumer, eventTopology, startEventConsumer } from '@suite/proto';
-import { createLogger, createMetrics, type Logger } from '@suite/toolbox';
+import { createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { createLoggerClient, type LoggerClient } from './clients/logger.js';
@@ -33,13 +33,18 @@ export function buildListener(config: Config, overrides: ListenerOverrides = {})
   const httpMetrics = createMetrics('listener-service');
   const metrics = createListenerMetrics(httpMetrics.registry);
   const topology = eventTopology({ exchange: config.EXCHANGE_NAME, queue: config.QUEUE_NAME });
-  const loggerClient =
+  const { own, close } = createResources(logger);
+  // A client handed in is closed too, after the consumer stopped handing it events.
+  const loggerClient = own(
+    'logger client',
     overrides.loggerClient ??
-    createLoggerClient({
-      transport: config.LOGGER_TRANSPORT,
-      rpcAddress: config.LOGGER_RPC_ADDR,
-      grpcAddress: config.LOGGER_GRPC_ADDR,
-    });
+      createLoggerClient({
+        transport: config.LOGGER_TRANSPORT,
+        rpcAddress: config.LOGGER_RPC_ADDR,
+        grpcAddress: config.LOGGER_GRPC_ADDR,
+      }),
+    (client) => client.close(),
+  );
   const handle = createMessageHandler({
     loggerClient,
     logger,
@@ -53,35 +58,27 @@ export function buildListener(config: Config, overrides: ListenerOverrides = {})
     else if (outcome.kind === 'dead') metrics.deadLettered.inc({ reason: outcome.reason });
     else logger.warn({ detail: outcome.detail }, 'delivery left for redelivery');
   };
-  const consumer = startEventConsumer({
-    url: config.RABBIT_URL,
-    topology,
-    prefetch: config.PREFETCH,
-    logger,
-    handle: async (message, channel) => {
-      metrics.consumed.inc();
-      metrics.inFlight.inc();
-      try {
-        record(await handle(message, channel));
-      } finally {
-        metrics.inFlight.dec();
-      }
-    },
-  });
+  // Stopped first: in-flight messages are stored and settled before the logger client closes.
+  const consumer = own(
+    'rabbitmq consumer',
+    startEventConsumer({
+      url: config.RABBIT_URL,
+      topology,
+      prefetch: config.PREFETCH,
+      logger,
+      handle: async (message, channel) => {
+        metrics.consumed.inc();
+        metrics.inFlight.inc();
+        try {
+          record(await handle(message, channel));
+        } finally {
+          metrics.inFlight.dec();
+        }
+      },
+    }),
+    (started) => started.stop(),
+  );
   const app = createApp({ logger, metrics: httpMetrics, consumer });
 
-  let closing: Promise<void> | undefined;
-  return {
-    app,
-    consumer,
-    metrics,
-    logger,
-    close() {
-      closing ??= (async () => {
-        await consumer.stop();
-        await loggerClient.close();
-      })();
-      return closing;
-    },
-  };
+  return { app, consumer, metrics, logger, close };
 }

@@ -31,17 +31,9 @@ export function createApp(deps: AppDeps): Express {
     readiness: { mongodb: () => store.ping() },
     trustedProxies: deps.trustedProxies,
     routes: (app) => {
-      app.use(logRoutes(store));
+      logRoutes(app, store);
       app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
-      app.use(
-        adminRoutes({
-          store,
-          auth: deps.auth,
-          views: loadViews(),
-          sessions: deps.sessions,
-          logger,
-        }),
-      );
+      adminRoutes(app, { store, auth: deps.auth, views: loadViews(), sessions: deps.sessions, logger });
     },
   });
 }

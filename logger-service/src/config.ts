@@ -1,3 +1,4 @@
+import { RPC_MAX_BATCH } from '@suite/proto';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 import { sessionSecretProblem } from './admin/secrets.js';
@@ -17,7 +18,7 @@ export const configSchema = z.object({
   /** Days a log entry is kept (a TTL index on created_at); 0 keeps entries for ever. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RPC_MAX_LINE_BYTES: env.positiveInt(1 << 20),
-  RPC_MAX_BATCH: env.positiveInt(100),
+  RPC_MAX_BATCH: env.positiveInt(RPC_MAX_BATCH),
   RPC_MAX_IN_FLIGHT_PER_CONNECTION: env.positiveInt(256),
   RPC_MAX_CONNECTIONS: env.positiveInt(512),
   RPC_IDLE_TIMEOUT_MS: env.positiveInt(300_000),

@@ -1,6 +1,5 @@
-import { connectWithRetry, createLogger, createMetrics, type Logger } from '@suite/toolbox';
+import { connectWithRetry, createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
-import type { MongoClient } from 'mongodb';
 import { sessionSecretOrRandom } from './admin/secrets.js';
 import { createAdminSessions } from './admin/session.js';
 import { createMongoSessionStore, type SessionStore } from './admin/session-store.js';
@@ -43,23 +42,22 @@ export async function buildLoggerService(
   overrides: LoggerServiceOverrides = {},
 ): Promise<LoggerService> {
   const logger = overrides.logger ?? createLogger('logger-service', config.LOG_LEVEL);
-  let mongo: MongoClient | undefined;
+  const { own, close } = createResources(logger);
   let { store, sessions } = overrides;
   if (!store || !sessions) {
-    mongo = createMongoClient(config.MONGO_URL, {
-      serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
-      operationTimeoutMS: config.MONGO_OPERATION_TIMEOUT_MS,
-    });
+    const mongo = own(
+      'mongodb',
+      createMongoClient(config.MONGO_URL, {
+        serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+        operationTimeoutMS: config.MONGO_OPERATION_TIMEOUT_MS,
+      }),
+      (client) => client.close(),
+    );
     const db = mongo.db(databaseNameFromUrl(config.MONGO_URL));
     store ??= createLogStore(db, { retentionDays: config.LOG_RETENTION_DAYS });
     sessions ??= createMongoSessionStore(db);
   }
-  const closers: Array<() => Promise<unknown>> = [];
-  const close = async () => {
-    for (const step of closers.reverse()) await step();
-  };
   try {
-    if (mongo) closers.push(() => mongo.close());
     const [logs, sessionStore] = [store, sessions];
     await connectWithRetry(
       'mongodb',
@@ -69,8 +67,12 @@ export async function buildLoggerService(
       },
       logger,
     );
-    const auth = overrides.auth ?? createAuthClient(config.AUTH_SERVICE_URL);
-    closers.push(async () => auth.close());
+    // A client handed in is closed too, as the one built here would be.
+    const auth = own(
+      'authentication-service',
+      overrides.auth ?? createAuthClient(config.AUTH_SERVICE_URL),
+      (client) => client.close(),
+    );
 
     const metrics = createMetrics('logger-service');
     const writes = createWriteCounter(metrics.registry);
@@ -79,21 +81,17 @@ export async function buildLoggerService(
       logger,
       port: config.RPC_PORT,
       host: config.HOST,
-      maxLineBytes: config.RPC_MAX_LINE_BYTES,
-      maxBatch: config.RPC_MAX_BATCH,
-      maxInFlightPerConnection: config.RPC_MAX_IN_FLIGHT_PER_CONNECTION,
-      maxConnections: config.RPC_MAX_CONNECTIONS,
-      idleTimeoutMs: config.RPC_IDLE_TIMEOUT_MS,
+      limits: config,
       closeGraceMs: overrides.closeGraceMs,
     });
-    closers.push(() => rpc.close());
+    own('json-rpc', rpc, (server) => server.close());
     const grpc = await startGrpcServer({
       store: countWrites(store, writes, 'grpc'),
       logger,
       port: config.GRPC_PORT,
       host: config.HOST,
     });
-    closers.push(() => grpc.close(overrides.closeGraceMs));
+    own('grpc', grpc, (server) => server.close(overrides.closeGraceMs));
     const app = createApp({
       store: countWrites(store, writes, 'http'),
       auth,
@@ -112,7 +110,7 @@ export async function buildLoggerService(
     });
     return { app, rpc, grpc, store, logger, close };
   } catch (err) {
-    await close();
+    await close().catch(() => {});
     throw err;
   }
 }

@@ -17,6 +17,6 @@ export function createApp({ logger, ...send }: AppDeps): Express {
     bodyLimit: BODY_LIMIT,
     failureStatus: HTTP_STATUS,
     readiness: { smtp: () => send.mailer.verify() },
-    routes: (app) => app.use(sendRoutes(send)),
+    routes: (app) => sendRoutes(app, send),
   });
 }

@@ -1,8 +1,7 @@
+import { headerField } from '@suite/proto/requests';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export const configSchema = z.object({
@@ -15,10 +14,7 @@ export const configSchema = z.object({
   MAIL_USERNAME: z.string().optional(),
   MAIL_PASSWORD: z.string().optional(),
   // Every mail is From this sender; a request's `from` only becomes Reply-To.
-  FROM_NAME: z
-    .string()
-    .regex(NO_CONTROL_CHARACTERS, 'must not contain line breaks or other control characters')
-    .default('Microservices Suite'),
+  FROM_NAME: headerField().default('Microservices Suite'),
   FROM_ADDRESS: z.string().email().default('suite@example.com'),
   // Recipient domains this service sends to; empty allows any.
   MAIL_ALLOWED_DOMAINS: env

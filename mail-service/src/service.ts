@@ -1,10 +1,10 @@
-import { createLogger, type Logger } from '@suite/toolbox';
+import { createLogger, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { createMailer, type Mailer } from './clients/smtp.js';
 import type { Config } from './config.js';
 import { createComposer } from './mime.js';
-import { recipientPolicy } from './policy.js';
+import { allowRecipientDomains } from './recipient-domains.js';
 import { loadTemplates, type RenderMail } from './render.js';
 
 /** What a test may replace; production passes none of these. */
@@ -28,25 +28,30 @@ export interface MailService {
 export function buildMailService(config: Config, overrides: MailServiceOverrides = {}): MailService {
   const logger = overrides.logger ?? createLogger('mail-service', config.LOG_LEVEL);
   const render = overrides.render ?? loadTemplates();
-  const mailer =
+  const resources = createResources(logger);
+  // A mailer handed in is closed too: the service is its only user.
+  const mailer = resources.own(
+    'smtp',
     overrides.mailer ??
-    createMailer({
-      host: config.MAIL_HOST,
-      port: config.MAIL_PORT,
-      encryption: config.MAIL_ENCRYPTION,
-      username: config.MAIL_USERNAME,
-      password: config.MAIL_PASSWORD,
-      domain: config.MAIL_DOMAIN,
-      maxConnections: config.MAIL_MAX_CONNECTIONS,
-      timeoutMs: config.MAIL_TIMEOUT_MS,
-      logger,
-    });
+      createMailer({
+        host: config.MAIL_HOST,
+        port: config.MAIL_PORT,
+        encryption: config.MAIL_ENCRYPTION,
+        username: config.MAIL_USERNAME,
+        password: config.MAIL_PASSWORD,
+        domain: config.MAIL_DOMAIN,
+        maxConnections: config.MAIL_MAX_CONNECTIONS,
+        timeoutMs: config.MAIL_TIMEOUT_MS,
+        logger,
+      }),
+    (smtp) => smtp.close(),
+  );
   const app = createApp({
     logger,
     mailer,
     render,
     compose: createComposer({ name: config.FROM_NAME, address: config.FROM_ADDRESS }),
-    checkRecipient: recipientPolicy(config.MAIL_ALLOWED_DOMAINS),
+    checkRecipient: allowRecipientDomains(config.MAIL_ALLOWED_DOMAINS),
   });
-  return { app, mailer, logger, close: async () => mailer.close() };
+  return { app, mailer, logger, close: resources.close };
 }

@@ -1,4 +1,4 @@
-/** Names shared by producers and consumers; a typo here would silently split the system in two. */
+/** Names (and the one batch limit) shared by producers and consumers; a typo here would silently split the system in two. */
 export const LOGS_EXCHANGE = 'logs_topic';
 export const LOG_ROUTING_KEYS = ['log.INFO', 'log.WARNING', 'log.ERROR'] as const;
 export type LogRoutingKey = (typeof LOG_ROUTING_KEYS)[number];
@@ -10,6 +10,11 @@ export const EVENT_NAMES = {
 } as const;
 
 export const RPC_METHOD_LOG_INFO = 'LogInfo';
+/**
+ * Calls one JSON-RPC batch may hold: the logger's default limit (`RPC_MAX_BATCH`), past which it
+ * refuses the whole batch, and so the most a client puts in one.
+ */
+export const RPC_MAX_BATCH = 100;
 export const rpcLogInfoResult = (name: string) => `Processed payload via RPC: ${name}`;
 
 export const GRPC_LOG_RESULT = 'logged!';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The auth and mail request bodies, with the one set of limits the broker (which checks them first)
  * and the services (which own the work) both apply, so a request the broker lets through is never
- * refused downstream for a limit the two disagree on.
+ * refused downstream for a limit the two disagree on; and the answer of `POST /authenticate`.
  */
 /** RFC 5321's longest usable address (a 256-octet path minus the angle brackets). */
 export const EMAIL_MAX_CHARS = 254;
@@ -20,7 +20,8 @@ const string = () => z.string({ required_error: 'is required', invalid_type_erro
 // character belongs in a header either.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
-const headerField = () =>
+/** A string that may go into a mail header: no line break or other control character. */
+export const headerField = () =>
   string().regex(NO_CONTROL_CHARACTERS, 'must not contain line breaks or other control characters');
 
 const emailAddress = () =>
@@ -47,6 +48,9 @@ export function parseMailbox(value: string): Mailbox | undefined {
   return name ? { name, address } : { address };
 }
 
+/** The authentication-service's login route. */
+export const AUTHENTICATE_PATH = '/authenticate';
+
 /** `POST /authenticate` and the broker's `auth` action. */
 export const authRequestSchema = z.object({
   email: emailAddress(),
@@ -57,6 +61,24 @@ export const authRequestSchema = z.object({
       message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
     }),
 });
+
+export type AuthRequest = z.infer<typeof authRequestSchema>;
+
+/**
+ * The user `POST /authenticate` answers with (the envelope's `data`, status 202); never the password
+ * hash. The timestamps are `Date` where the authentication-service reads them and ISO strings on the wire.
+ */
+export interface AuthenticatedUser<Timestamp = string> {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
+  /** May use the logger's admin UI; anything but `true` is no right. */
+  admin: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
 
 /** `POST /send` on the mail-service and the broker's `mail` action: `to` is one address. */
 export const mailRequestSchema = z.object({

@@ -1,4 +1,5 @@
 import { isPeerError } from '@suite/proto/errors';
+import { withTimeout } from './with-timeout.js';
 
 /** A named dependency check: resolves when the dependency answers, throws (or rejects) when it does not. */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
@@ -33,12 +34,4 @@ export async function runReadiness(checks: ReadinessChecks, timeoutMs = 2000): P
     }
   });
   return report;
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,15 +1,9 @@
 import { isPeerError } from '@suite/proto/errors';
-import express, {
-  type ErrorRequestHandler,
-  type Express,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { ZodError, type ZodType, type z } from 'zod';
 import { NO_TRUSTED_PROXIES, resolveClientAddress, type TrustedProxies } from './client-address.js';
-import { envelope, errorEnvelope, sendError, sendOk } from './envelope.js';
+import { envelope, errorEnvelope, sendError } from './envelope.js';
 import { badRequest, isAppError } from './errors.js';
 import { type HttpStatusOfKind, PEER_FAILURE_STATUS, publicMessage } from './failures.js';
 import { type ReadinessChecks, runReadiness } from './health.js';
@@ -230,14 +224,4 @@ export function readJsonObject(req: Request): Record<string, unknown> {
     throw badRequest('expected a JSON object');
   }
   return req.body;
-}
-
-/** Wraps a handler that returns `{message, data}` into a 202 envelope. */
-export function accepted<T>(
-  handler: (req: Request) => Promise<{ message: string; data?: T; status?: number }>,
-): RequestHandler {
-  return async (req, res) => {
-    const { message, data, status } = await handler(req);
-    sendOk(res, message, data, status);
-  };
 }

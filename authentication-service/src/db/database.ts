@@ -8,9 +8,11 @@ export interface DatabaseOptions {
   logger: Logger;
   statementTimeoutMs: number;
   connectTimeoutMs?: number;
-  idleTimeoutMs?: number;
   max?: number;
 }
+
+/** An idle pooled connection is closed after this long. */
+const IDLE_TIMEOUT_MS = 30_000;
 
 export interface Database {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
@@ -27,14 +29,7 @@ export interface Database {
  * retry cannot apply a change twice.
  */
 export function createDatabase(options: DatabaseOptions): Database {
-  const {
-    url,
-    logger,
-    statementTimeoutMs,
-    connectTimeoutMs = 3000,
-    idleTimeoutMs = 30_000,
-    max = 10,
-  } = options;
+  const { url, logger, statementTimeoutMs, connectTimeoutMs = 3000, max = 10 } = options;
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -42,7 +37,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     // Bounds a query even when the server stops answering altogether (no statement timeout fires then).
     query_timeout: statementTimeoutMs + 1000,
     connectionTimeoutMillis: connectTimeoutMs,
-    idleTimeoutMillis: idleTimeoutMs,
+    idleTimeoutMillis: IDLE_TIMEOUT_MS,
     keepAlive: true,
     application_name: 'authentication-service',
   });

@@ -1,19 +1,10 @@
+import type { AuthenticatedUser } from '@suite/proto/requests';
 import type { Database } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { normaliseEmail } from './credentials.js';
 
-/** What the API may show about a user: never the password hash. */
-export interface PublicUser {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  active: boolean;
-  /** May use the logger's admin UI. */
-  admin: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
+/** What the API may show about a user, as proto's `/authenticate` answer has it: never the password hash. */
+export type PublicUser = AuthenticatedUser<Date>;
 
 export interface StoredUser extends PublicUser {
   passwordHash: string;

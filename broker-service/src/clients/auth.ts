@@ -1,22 +1,12 @@
+import { AUTHENTICATE_PATH, type AuthenticatedUser, type AuthRequest } from '@suite/proto';
 import type { HttpClient, HttpResponse } from '@suite/toolbox';
-import type { Credentials } from '../actions.js';
 import { downstreamMessage, isEnvelope, pingPeer, unexpectedAnswer } from './downstream.js';
 
 export const AUTH_SERVICE = 'authentication-service';
 
-/** What the authentication-service returns for a user; it never includes the password hash. */
-export interface User {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  active: number | boolean;
-  [field: string]: unknown;
-}
-
 /** The authentication-service's verdict on a pair of credentials. */
 export type AuthOutcome =
-  | { kind: 'authenticated'; user: User }
+  | { kind: 'authenticated'; user: AuthenticatedUser }
   /** Unknown email, wrong password or inactive account: the authentication-service does not say which. */
   | { kind: 'invalid-credentials' }
   /** Too many failed logins; `retryAfter` is the wait as the authentication-service gave it. */
@@ -24,7 +14,7 @@ export type AuthOutcome =
 
 export interface AuthClient {
   /** Resolves with the verdict; rejects with a PeerError when there is none (bad input is `invalid`). */
-  authenticate(credentials: Credentials): Promise<AuthOutcome>;
+  authenticate(credentials: AuthRequest): Promise<AuthOutcome>;
   /** Resolves when the authentication-service answers `/ping`. */
   ping(): Promise<void>;
 }
@@ -32,9 +22,9 @@ export interface AuthClient {
 export function createAuthClient(http: HttpClient): AuthClient {
   return {
     async authenticate(credentials) {
-      const response = await http.post<unknown>('/authenticate', credentials);
+      const response = await http.post<unknown>(AUTHENTICATE_PATH, credentials);
       if (response.status === 202 && isEnvelope(response.data) && !response.data.error) {
-        return { kind: 'authenticated', user: response.data.data as User };
+        return { kind: 'authenticated', user: response.data.data as AuthenticatedUser };
       }
       if (response.status === 401) return { kind: 'invalid-credentials' };
       if (response.status === 429) {

@@ -1,4 +1,10 @@
-import { isPeerError, type LogEntry, type LogGrpcClient, type LogRpcClient } from '@suite/proto';
+import {
+  type AuthenticatedUser,
+  isPeerError,
+  type LogEntry,
+  type LogGrpcClient,
+  type LogRpcClient,
+} from '@suite/proto';
 import {
   AppError,
   httpErrorOf,
@@ -11,7 +17,7 @@ import {
 import type { IRouter, Response } from 'express';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
 import type { AuditTrail } from '../audit.js';
-import type { AuthClient, AuthOutcome, User } from '../clients/auth.js';
+import type { AuthClient, AuthOutcome } from '../clients/auth.js';
 import type { LoggerHttpClient } from '../clients/logger-http.js';
 import type { MailClient } from '../clients/mail.js';
 import type { EventPublisher } from '../events.js';
@@ -62,7 +68,7 @@ async function authenticate(deps: HandleDeps, credentials: Credentials, res: Res
 }
 
 /** The authentication-service's verdict as the broker's answer: the user, or its 401 or 429 passed on. */
-function userOrRefusal(outcome: AuthOutcome): User {
+function userOrRefusal(outcome: AuthOutcome): AuthenticatedUser {
   switch (outcome.kind) {
     case 'authenticated':
       return outcome.user;

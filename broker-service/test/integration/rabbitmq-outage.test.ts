@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type LogReader, openLogReader, type Suite, startSuite } from '@suite/launcher';
+import { type Suite, startSuite } from '@suite/launcher';
 import { eventTopology } from '@suite/proto';
-import { closedPort, waitFor } from '@suite/test-kit';
+import { closedPort, type LogReader, openLogReader, waitFor } from '@suite/test-kit';
 import amqp from 'amqplib';
 import { sample } from '../support/fakes.js';
 import { gatedProxy, spawnBroker } from '../support/process.js';

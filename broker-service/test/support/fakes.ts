@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import type { LogEntry } from '@suite/proto';
+import type { AuthenticatedUser, LogEntry } from '@suite/proto';
 import { closeHttpServer, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
@@ -8,6 +8,21 @@ import { createMailClient } from '../../src/clients/mail.js';
 import { readConfig } from '../../src/config.js';
 import type { EventPublisher } from '../../src/events.js';
 import { type BrokerOverrides, buildBroker } from '../../src/service.js';
+
+/**
+ * The user the faked authentication-service answers with. Typed by proto's contract, so a change to
+ * the `/authenticate` answer is a type error here until the broker's tests follow it.
+ */
+export const ADMIN_USER: AuthenticatedUser = {
+  id: 1,
+  email: 'admin@example.com',
+  first_name: 'Admin',
+  last_name: 'User',
+  active: true,
+  admin: true,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
 
 export interface Call {
   path: string;
@@ -72,7 +87,7 @@ export async function startBroker(overrides: BrokerOverrides = {}, env: Record<s
           data: {
             error: false,
             message: 'Logged in',
-            data: { id: 1, email: 'admin@example.com', first_name: 'Admin' },
+            data: ADMIN_USER,
           },
         },
   );

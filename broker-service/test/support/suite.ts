@@ -1,5 +1,5 @@
-import { type LogReader, openLogReader, type ServiceName, type Suite, startSuite } from '@suite/launcher';
-import { uniqueName, waitFor } from '@suite/test-kit';
+import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
+import { type LogReader, openLogReader, uniqueName, waitFor } from '@suite/test-kit';
 
 /** Every service except the front-end: the broker and all its real peers. */
 export const BROKER_AND_PEERS: ServiceName[] = [

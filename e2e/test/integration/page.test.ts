@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Suite } from '@suite/launcher';
-import { type LogReader, launchChromium, openLogReader } from '@suite/launcher';
-import { waitFor } from '@suite/test-kit';
+import { type LogReader, launchChromium, openLogReader, waitFor } from '@suite/test-kit';
 import type { Browser, Page } from 'playwright-core';
 import { startWholeSuite } from '../support/suite.js';
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import express, { Router } from 'express';
+import express, { type IRouter } from 'express';
 import helmet from 'helmet';
 
 const resolveFromHere = createRequire(import.meta.url);
@@ -15,8 +15,7 @@ export interface PageRouteDeps {
 }
 
 /** The test page, its script and styles, under a Content-Security-Policy that forbids inline code. */
-export function pageRoutes({ page, brokerOrigin, publicDir }: PageRouteDeps): Router {
-  const router = Router();
+export function pageRoutes(router: IRouter, { page, brokerOrigin, publicDir }: PageRouteDeps): void {
   router.use(
     helmet({
       contentSecurityPolicy: {
@@ -42,5 +41,4 @@ export function pageRoutes({ page, brokerOrigin, publicDir }: PageRouteDeps): Ro
     res.sendFile(`${BOOTSTRAP_CSS}.map`, { maxAge: '1d' });
   });
   router.use('/static', express.static(publicDir, { index: false, maxAge: '1h' }));
-  return router;
 }

@@ -1,64 +1,38 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, type TestContext, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Suite } from '@suite/launcher';
 import { DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
-import type { Collection } from 'mongodb';
-import { RABBIT_URL, type RabbitAdmin, randomTag, waitFor } from '../../../proto/test/support/rabbit.js';
+import { queueCounts, RABBIT_URL, type RabbitAdmin, uniqueName, waitFor } from '@suite/test-kit';
 import { createLoggerClient } from '../../src/clients/logger.js';
 import { readConfig } from '../../src/config.js';
 import { buildListener, type Listener } from '../../src/service.js';
-import { logger, openEmitter, openLoggerSuite, publishMany } from './support.js';
-
-const run = promisify(execFile);
+import {
+  counterValue,
+  logger,
+  openEmitter,
+  openLoggerSuite,
+  publishMany,
+  type StoredEvents,
+} from './support.js';
 
 /**
  * The listener's batching (many events per logger call, one ack frame for many deliveries) against
  * real RabbitMQ and a real logger-service: it must keep every guarantee of the one-by-one path.
  */
 let suite: Suite;
-let logs: Collection;
+let stored: StoredEvents;
 let admin: RabbitAdmin;
 let close: (() => Promise<void>) | undefined;
 
 before(async () => {
   // The suite's own listener runs as a child process, so a test can kill it like a crash would.
-  ({ suite, logs, admin, close } = await openLoggerSuite({
+  ({ suite, stored, admin, close } = await openLoggerSuite({
     services: ['logger-service', 'listener-service'],
     serviceEnv: { 'listener-service': { PREFETCH: '300' } },
   }));
 });
 
 after(() => close?.());
-
-/** Ready and unacknowledged messages of a queue, as RabbitMQ counts them. */
-async function queueCounts(queue: string): Promise<{ ready: number; unacked: number }> {
-  const { stdout } = await run('rabbitmqctl', [
-    '-q',
-    'list_queues',
-    'name',
-    'messages_ready',
-    'messages_unacknowledged',
-  ]);
-  const row = stdout
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .find(([name]) => name === queue);
-  return { ready: Number(row?.[1] ?? 0), unacked: Number(row?.[2] ?? 0) };
-}
-
-const storedCount = (name: string) => logs.countDocuments({ name });
-
-async function assertStoredExactlyOnce(name: string, eventIds: string[]): Promise<void> {
-  const docs = await logs.find({ name }, { projection: { event_id: 1, _id: 0 } }).toArray();
-  const stored = docs.map((d) => String(d.event_id));
-  assert.equal(stored.length, eventIds.length, 'total stored entries');
-  assert.deepEqual(new Set(stored), new Set(eventIds), 'each event stored once');
-}
-
-const counterValue = async (counter: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
-  (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
 
 interface Topic {
   tag: string;
@@ -68,12 +42,12 @@ interface Topic {
 }
 
 async function topic(t: TestContext, names?: { exchange: string; queue: string }): Promise<Topic> {
-  const tag = randomTag('batch');
+  const tag = uniqueName('batch');
   const exchange = names?.exchange ?? `${tag}_exchange`;
   const queue = names?.queue ?? `${tag}_queue`;
   const emitter = await openEmitter(t, tag, exchange, queue);
   // The suite's own topology is deleted when the suite stops.
-  if (!names) t.after(() => admin.deleteTopology(exchange, queue));
+  if (!names) t.after(() => admin.deleteTopology(eventTopology({ exchange, queue })));
   return { tag, exchange, queue, emitter };
 }
 
@@ -130,15 +104,15 @@ describe('listener batching against RabbitMQ and the logger', () => {
     // All 40 wait in the queue, so they arrive together and leave in one batch.
     const listener = await listenTo(t, on);
     await waitFor(
-      async () => (await admin.messageCount(deadQueue)) === 1 && (await storedCount(on.tag)) === 39,
+      async () => (await admin.messageCount(deadQueue)) === 1 && (await stored.count(on.tag)) === 39,
       {
         timeoutMs: 20_000,
         describe: async () =>
-          `stored ${await storedCount(on.tag)}, dead ${await admin.messageCount(deadQueue)}`,
+          `stored ${await stored.count(on.tag)}, dead ${await admin.messageCount(deadQueue)}`,
       },
     );
 
-    await assertStoredExactlyOnce(on.tag, goodIds);
+    await stored.assertExactlyOnce(on.tag, goodIds);
     const dead = await admin.getOne(deadQueue);
     assert.equal(dead?.properties.messageId, badId);
     assert.match(String(dead?.properties.headers?.[DEAD_REASON_HEADER]), /logger rejected the event/);
@@ -171,7 +145,7 @@ describe('listener batching against RabbitMQ and the logger', () => {
     });
     // Every event reached the listener and its batch was sent; the logger has not answered.
     assert.deepEqual(await queueCounts(on.queue), { ready: 0, unacked: 120 });
-    assert.equal(await storedCount(on.tag), 0);
+    assert.equal(await stored.count(on.tag), 0);
     assert.equal(listener.consumer.inFlight(), 120);
     assert.deepEqual(await queueCounts(on.queue), { ready: 0, unacked: 120 }, 'still nothing acked');
 
@@ -181,16 +155,16 @@ describe('listener batching against RabbitMQ and the logger', () => {
       timeoutMs: 20_000,
       describe: async () => `queue holds ${JSON.stringify(await queueCounts(on.queue))}`,
     });
-    await assertStoredExactlyOnce(on.tag, eventIds);
+    await stored.assertExactlyOnce(on.tag, eventIds);
     assert.equal(await counterValue(listener.metrics.retried), 0);
   });
 
   test('when the listener is killed mid-batch, then after its restart every event is stored exactly once', async (t) => {
     const on = await topic(t, { exchange: suite.exchangeName, queue: suite.queueName });
     const eventIds = await publishMany(on.emitter, on.tag, 6000);
-    await waitFor(async () => (await storedCount(on.tag)) >= 600, {
+    await waitFor(async () => (await stored.count(on.tag)) >= 600, {
       timeoutMs: 30_000,
-      describe: async () => `stored ${await storedCount(on.tag)} of 600 before the kill`,
+      describe: async () => `stored ${await stored.count(on.tag)} of 600 before the kill`,
     });
 
     const pid = suite.pid('listener-service');
@@ -200,14 +174,14 @@ describe('listener batching against RabbitMQ and the logger', () => {
       timeoutMs: 5000,
       describe: () => 'the listener did not die',
     });
-    const storedAtKill = await storedCount(on.tag);
+    const storedAtKill = await stored.count(on.tag);
     assert.ok(storedAtKill < 6000, `the kill came mid-stream (${storedAtKill} stored)`);
 
     await suite.startService('listener-service');
-    await waitFor(async () => (await storedCount(on.tag)) >= 6000, {
+    await waitFor(async () => (await stored.count(on.tag)) >= 6000, {
       timeoutMs: 60_000,
       intervalMs: 250,
-      describe: async () => `stored ${await storedCount(on.tag)} of 6000 after the restart`,
+      describe: async () => `stored ${await stored.count(on.tag)} of 6000 after the restart`,
     });
     await waitFor(
       async () => {
@@ -219,6 +193,6 @@ describe('listener batching against RabbitMQ and the logger', () => {
         describe: async () => `queue holds ${JSON.stringify(await queueCounts(on.queue))}`,
       },
     );
-    await assertStoredExactlyOnce(on.tag, eventIds);
+    await stored.assertExactlyOnce(on.tag, eventIds);
   });
 });

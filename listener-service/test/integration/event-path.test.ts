@@ -4,28 +4,34 @@ import { after, before, describe, type TestContext, test } from 'node:test';
 import { setTimeout as outageOf } from 'node:timers/promises';
 import type { Suite } from '@suite/launcher';
 import { DEAD_REASON_HEADER, type EventPublisher, eventTopology } from '@suite/proto';
-import { closeHttpServer, listen } from '@suite/toolbox';
-import type { Collection } from 'mongodb';
 import {
   closeConnectionsNamed,
   consumerPrefetches,
   RABBIT_URL,
   type RabbitAdmin,
-  randomTag,
+  uniqueName,
   waitFor,
-} from '../../../proto/test/support/rabbit.js';
+} from '@suite/test-kit';
+import { closeHttpServer, listen } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { replayDeadLetters } from '../../src/replay.js';
 import { buildListener, type Listener } from '../../src/service.js';
-import { logger, openEmitter, openLoggerSuite, publishMany } from './support.js';
+import {
+  counterValue,
+  logger,
+  openEmitter,
+  openLoggerSuite,
+  publishMany,
+  type StoredEvents,
+} from './support.js';
 
 let suite: Suite;
-let logs: Collection;
+let stored: StoredEvents;
 let admin: RabbitAdmin;
 let close: (() => Promise<void>) | undefined;
 
 before(async () => {
-  ({ suite, logs, admin, close } = await openLoggerSuite({ services: ['logger-service'] }));
+  ({ suite, stored, admin, close } = await openLoggerSuite({ services: ['logger-service'] }));
 });
 
 after(() => close?.());
@@ -44,14 +50,14 @@ interface Fixture {
 
 /** A throw-away exchange and queue per test, so tests never see each other's events. */
 async function fixture(t: TestContext): Promise<Fixture> {
-  const tag = randomTag('evt');
+  const tag = uniqueName('evt');
   const exchange = `${tag}_exchange`;
   const queue = `${tag}_queue`;
   const listeners: RunningListener[] = [];
   const emitter = await openEmitter(t, tag, exchange, queue);
   t.after(async () => {
     await Promise.all(listeners.map((l) => l.stop()));
-    await admin.deleteTopology(exchange, queue);
+    await admin.deleteTopology(eventTopology({ exchange, queue }));
   });
   return {
     tag,
@@ -92,32 +98,6 @@ async function fixture(t: TestContext): Promise<Fixture> {
   };
 }
 
-const storedCount = (name: string) => logs.countDocuments({ name });
-
-async function storedEventIds(name: string): Promise<string[]> {
-  const docs = await logs.find({ name }, { projection: { event_id: 1, _id: 0 } }).toArray();
-  return docs.map((d) => String(d.event_id));
-}
-
-async function waitUntilStored(name: string, expected: number, timeoutMs = 60_000): Promise<void> {
-  await waitFor(async () => (await storedCount(name)) >= expected, {
-    timeoutMs,
-    intervalMs: 250,
-    describe: async () => `stored ${await storedCount(name)} of ${expected} events named ${name}`,
-  });
-}
-
-/** Every published event stored, and each exactly once. */
-async function assertStoredExactlyOnce(name: string, eventIds: string[]): Promise<void> {
-  const stored = await storedEventIds(name);
-  assert.equal(stored.length, eventIds.length, 'total stored entries');
-  assert.equal(new Set(stored).size, eventIds.length, 'distinct event ids');
-  assert.deepEqual(new Set(stored), new Set(eventIds));
-}
-
-const counterValue = async (counter: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
-  (await counter.get()).values.reduce((sum, v) => sum + v.value, 0);
-
 describe('listener event path against RabbitMQ and the logger', () => {
   test('when 10,000 events were published while no listener ran, then a listener stores each exactly once', async (t) => {
     const f = await fixture(t);
@@ -128,9 +108,9 @@ describe('listener event path against RabbitMQ and the logger', () => {
     const ready = await fetch(`${listener.url}/readyz`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await consumerPrefetches(f.queue), [100], 'one consumer with the configured prefetch');
-    await waitUntilStored(f.tag, 10_000);
+    await stored.waitFor(f.tag, 10_000);
 
-    await assertStoredExactlyOnce(f.tag, eventIds);
+    await stored.assertExactlyOnce(f.tag, eventIds);
     await waitFor(
       async () => (await admin.messageCount(f.queue)) === 0 && listener.consumer.inFlight() === 0,
       {
@@ -161,14 +141,14 @@ describe('listener event path against RabbitMQ and the logger', () => {
     const f = await fixture(t);
     const before = await publishMany(f.emitter, f.tag, 3000);
     const listener = await f.listen({ PREFETCH: '50' });
-    await waitUntilStored(f.tag, 300);
+    await stored.waitFor(f.tag, 300);
 
     const closed = await closeConnectionsNamed(f.queue);
     assert.ok(closed >= 1, 'the listener connection was found and closed');
     const after = await publishMany(f.emitter, f.tag, 1000, 3000);
 
-    await waitUntilStored(f.tag, 4000);
-    await assertStoredExactlyOnce(f.tag, [...before, ...after]);
+    await stored.waitFor(f.tag, 4000);
+    await stored.assertExactlyOnce(f.tag, [...before, ...after]);
     assert.equal(listener.consumer.isConsuming(), true);
     assert.equal(await admin.messageCount(f.queue), 0);
   });
@@ -179,9 +159,9 @@ describe('listener event path against RabbitMQ and the logger', () => {
     const viaGrpc = await f.listen({ LOGGER_TRANSPORT: 'grpc', PREFETCH: '20' });
 
     const eventIds = await publishMany(f.emitter, f.tag, 2000);
-    await waitUntilStored(f.tag, 2000);
+    await stored.waitFor(f.tag, 2000);
 
-    await assertStoredExactlyOnce(f.tag, eventIds);
+    await stored.assertExactlyOnce(f.tag, eventIds);
     const storedByRpc = await counterValue(viaRpc.metrics.stored);
     const storedByGrpc = await counterValue(viaGrpc.metrics.stored);
     assert.ok(storedByRpc > 0, 'the JSON-RPC listener stored some events');
@@ -208,7 +188,7 @@ describe('listener event path against RabbitMQ and the logger', () => {
     await outage.end();
     over = true;
 
-    await waitUntilStored(f.tag, 200);
+    await stored.waitFor(f.tag, 200);
     // Copies of events that were stored after all (a timed-out call the logger answered late) still
     // come back from the retry queue once; each is then a no-op thanks to the event id.
     const { retryQueue, deadQueue } = eventTopology({ queue: f.queue });
@@ -219,7 +199,7 @@ describe('listener event path against RabbitMQ and the logger', () => {
       timeoutMs: 30_000,
       describe: () => 'the queues did not drain after the outage',
     });
-    await assertStoredExactlyOnce(f.tag, eventIds);
+    await stored.assertExactlyOnce(f.tag, eventIds);
     assert.equal(await counterValue(listener.metrics.deadLettered), 0);
     assert.equal(await admin.messageCount(deadQueue), 0);
   }
@@ -274,8 +254,8 @@ describe('listener event path against RabbitMQ and the logger', () => {
     });
 
     assert.equal(moved, 2);
-    await waitUntilStored(f.tag, 1);
-    assert.deepEqual(await storedEventIds(f.tag), [`${f.tag}-1`]);
+    await stored.waitFor(f.tag, 1);
+    assert.deepEqual(await stored.eventIds(f.tag), [`${f.tag}-1`]);
     await waitFor(async () => (await counterValue(listener.metrics.deadLettered)) === 1, {
       timeoutMs: 10_000,
       describe: () => 'the malformed message was not dead-lettered again',
@@ -292,9 +272,9 @@ describe('listener event path against RabbitMQ and the logger', () => {
 
     await admin.publishRaw(f.exchange, 'log.ERROR', Buffer.from('this is {not json'));
     const [eventId] = await publishMany(f.emitter, f.tag, 1);
-    await waitUntilStored(f.tag, 1);
+    await stored.waitFor(f.tag, 1);
 
-    assert.deepEqual(await storedEventIds(f.tag), [eventId]);
+    assert.deepEqual(await stored.eventIds(f.tag), [eventId]);
     await waitFor(async () => (await admin.messageCount(deadQueue)) === 1, {
       timeoutMs: 5000,
       describe: () => 'the malformed message never reached the dead queue',
@@ -318,15 +298,15 @@ describe('listener event path against RabbitMQ and the logger', () => {
       describe: () => 'the listener did not re-declare its queue',
     });
     const eventIds = await publishMany(f.emitter, f.tag, 10);
-    await waitUntilStored(f.tag, 10);
-    await assertStoredExactlyOnce(f.tag, eventIds);
+    await stored.waitFor(f.tag, 10);
+    await stored.assertExactlyOnce(f.tag, eventIds);
   });
 
   test('when a listener stops mid-stream, then its in-flight events are finished and the rest wait for the next one', async (t) => {
     const f = await fixture(t);
     const eventIds = await publishMany(f.emitter, f.tag, 2000);
     const first = await f.listen({ PREFETCH: '50' });
-    await waitUntilStored(f.tag, 200);
+    await stored.waitFor(f.tag, 200);
 
     await first.stop();
 
@@ -337,10 +317,10 @@ describe('listener event path against RabbitMQ and the logger', () => {
       consumed,
       'every delivered event was stored and acked',
     );
-    assert.equal((await admin.messageCount(f.queue)) + (await storedCount(f.tag)), 2000);
+    assert.equal((await admin.messageCount(f.queue)) + (await stored.count(f.tag)), 2000);
 
     await f.listen();
-    await waitUntilStored(f.tag, 2000);
-    await assertStoredExactlyOnce(f.tag, eventIds);
+    await stored.waitFor(f.tag, 2000);
+    await stored.assertExactlyOnce(f.tag, eventIds);
   });
 });

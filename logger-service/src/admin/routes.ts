@@ -2,6 +2,7 @@ import { isPeerError } from '@suite/proto';
 import { isAppError, type Logger } from '@suite/toolbox';
 import express, {
   type ErrorRequestHandler,
+  type IRouter,
   type Request,
   type RequestHandler,
   type Response,
@@ -29,8 +30,10 @@ export interface AdminDeps {
 /**
  * The admin UI: sign-in through authentication-service, for users with the admin right only, then
  * browse, touch and delete entries. The right is checked at sign-in and on every /admin request.
+ * The pages sit in a Router of their own, so that their HTML error page answers only their failures
+ * (a failure before them, e.g. a JSON body the parser refused, keeps the JSON envelope).
  */
-export function adminRoutes(deps: AdminDeps): Router {
+export function adminRoutes(app: IRouter, deps: AdminDeps): void {
   const { store, auth, views, sessions, logger } = deps;
   const router = Router();
   // Forms are small; only these routes parse them.
@@ -155,7 +158,7 @@ export function adminRoutes(deps: AdminDeps): Router {
 
   router.use('/admin', (req, res) => notFoundPage(views, res, req.path));
   router.use(adminErrorPage(views, logger));
-  return router;
+  app.use(router);
 }
 
 function notFoundPage(views: Views, res: Response, what: string) {

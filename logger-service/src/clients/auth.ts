@@ -1,4 +1,4 @@
-import { PeerError } from '@suite/proto';
+import { AUTHENTICATE_PATH, type AuthenticatedUser, type AuthRequest, PeerError } from '@suite/proto';
 import { createHttpClient } from '@suite/toolbox';
 
 export type AuthOutcome =
@@ -18,17 +18,17 @@ const SERVICE = 'authentication-service';
 interface AuthEnvelope {
   error?: boolean;
   message?: string;
-  data?: unknown;
+  data?: Partial<AuthenticatedUser>;
 }
 
 export function createAuthClient(baseURL: string, timeoutMs = 5000): AuthClient {
   const http = createHttpClient({ service: SERVICE, baseURL, timeoutMs });
   return {
     async authenticate(email, password) {
-      const response = await http.post<AuthEnvelope>('/authenticate', { email, password });
+      const request: AuthRequest = { email, password };
+      const response = await http.post<AuthEnvelope>(AUTHENTICATE_PATH, request);
       if (response.status === 202 || response.status === 200) {
-        const user = response.data?.data as { admin?: unknown } | undefined;
-        return { kind: 'authenticated', admin: user?.admin === true };
+        return { kind: 'authenticated', admin: response.data?.data?.admin === true };
       }
       if (response.status === 401) return { kind: 'invalid-credentials' };
       if (response.status === 400) {

@@ -15,8 +15,6 @@ export interface RpcCall {
 /** Reads one newline-delimited frame; a frame that cannot run is a call answering its error. */
 export type RpcDispatcher = (line: string) => RpcCall;
 
-export const DEFAULT_MAX_BATCH = 100;
-
 /** An error answer to a line whose request id could not be read, hence `id: null`. */
 export function errorResponseLine(code: number, message: string): string {
   return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
@@ -29,7 +27,8 @@ const answer = (line: string): RpcCall => ({ weight: 1, run: async () => line })
 export function createRpcDispatcher(
   store: LogStore,
   logger: Logger,
-  maxBatch = DEFAULT_MAX_BATCH,
+  /** Calls one batch may hold; a longer batch is answered with a JSON-RPC error. */
+  maxBatch: number,
 ): RpcDispatcher {
   const server = new JSONRPCServer({
     // Method errors are answered to the caller; the library would otherwise print them with console.warn.

@@ -2,24 +2,33 @@ import net from 'node:net';
 import { type LineReader, lineWriter, readLines } from '@suite/proto';
 import { type Logger, listen } from '@suite/toolbox';
 import { JSONRPCErrorCode } from 'json-rpc-2.0';
+import type { Config } from '../config.js';
 import type { LogStore } from '../store/logs.js';
-import { createRpcDispatcher, DEFAULT_MAX_BATCH, errorResponseLine, type RpcCall } from './dispatcher.js';
+import { createRpcDispatcher, errorResponseLine, type RpcCall } from './dispatcher.js';
+
+/**
+ * The bounds of the JSON-RPC listener, as the configuration gives them (defaults there):
+ * - `RPC_MAX_LINE_BYTES`: a longer line closes that connection, so one client cannot exhaust the server's memory;
+ * - `RPC_MAX_IN_FLIGHT_PER_CONNECTION`: calls (each element of a batch counted) running at once per connection; past it, reading stops;
+ * - `RPC_MAX_BATCH`: calls one batch may hold; a longer batch is answered with a JSON-RPC error;
+ * - `RPC_MAX_CONNECTIONS`: connections open at once; further ones are closed as they arrive;
+ * - `RPC_IDLE_TIMEOUT_MS`: a connection with nothing read or written for this long is closed.
+ */
+export type RpcLimits = Pick<
+  Config,
+  | 'RPC_MAX_LINE_BYTES'
+  | 'RPC_MAX_IN_FLIGHT_PER_CONNECTION'
+  | 'RPC_MAX_BATCH'
+  | 'RPC_MAX_CONNECTIONS'
+  | 'RPC_IDLE_TIMEOUT_MS'
+>;
 
 export interface RpcServerOptions {
   store: LogStore;
   logger: Logger;
   port: number;
   host?: string;
-  /** A longer line closes that connection, so one client cannot exhaust the server's memory. */
-  maxLineBytes?: number;
-  /** Calls (each element of a batch counted) running at once per connection; past it, reading stops. */
-  maxInFlightPerConnection?: number;
-  /** Calls one batch may hold; a longer batch is answered with a JSON-RPC error. */
-  maxBatch?: number;
-  /** Connections open at once; further ones are closed as they arrive. */
-  maxConnections?: number;
-  /** A connection with nothing read or written for this long is closed. */
-  idleTimeoutMs?: number;
+  limits: RpcLimits;
   /** On close, connections still open after this long are cut. */
   closeGraceMs?: number;
 }
@@ -46,20 +55,13 @@ interface Connection {
  * client that floods or never reads stalls only itself.
  */
 export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
-  const {
-    store,
-    logger,
-    port,
-    host,
-    maxLineBytes = 1 << 20,
-    maxInFlightPerConnection = 256,
-    maxBatch = DEFAULT_MAX_BATCH,
-    maxConnections = 512,
-    idleTimeoutMs = 300_000,
-    closeGraceMs = 5000,
-  } = options;
+  const { store, logger, port, host, limits, closeGraceMs = 5000 } = options;
+  const maxLineBytes = limits.RPC_MAX_LINE_BYTES;
+  const maxInFlightPerConnection = limits.RPC_MAX_IN_FLIGHT_PER_CONNECTION;
+  const maxConnections = limits.RPC_MAX_CONNECTIONS;
+  const idleTimeoutMs = limits.RPC_IDLE_TIMEOUT_MS;
   const log = logger.child({ transport: 'json-rpc' });
-  const dispatch = createRpcDispatcher(store, log, maxBatch);
+  const dispatch = createRpcDispatcher(store, log, limits.RPC_MAX_BATCH);
   const connections = new Map<net.Socket, Connection>();
 
   const endWhenIdle = (socket: net.Socket, connection: Connection) => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { CHROMIUM_PATH, launchChromium } from '@suite/launcher';
+import { CHROMIUM_PATH, launchChromium } from '@suite/test-kit';
 import type { Browser, Page } from 'playwright-core';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { WebClient } from '@suite/test-kit';
 import { PUBLIC_SESSION_SECRETS } from '../../src/admin/secrets.js';
 import { SESSIONS_COLLECTION } from '../../src/admin/session-store.js';
 import { readConfig } from '../../src/config.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 import { type RunningService, SESSION_SECRET, startService } from '../support/service.js';
-import { WebClient } from '../support/web-client.js';
 
 const MINUTE = 60_000;
 
@@ -30,7 +30,7 @@ describe('admin sessions', () => {
   });
 
   async function signIn(web = service.web()): Promise<WebClient> {
-    const { response } = await web.signIn();
+    const { response } = await web.signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
     assert.equal(response.status, 303);
     assert.equal((await web.get('/admin/dashboard')).status, 200);
     return web;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
+import { WebClient } from '@suite/test-kit';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';
 import { serviceOnTestMongo } from '../support/service.js';
-import { WebClient } from '../support/web-client.js';
 
 const XSS = '<script>alert(1)</script>';
 
@@ -18,7 +18,7 @@ describe('admin UI', () => {
 
   async function signedIn(): Promise<WebClient> {
     const web = env.service.web();
-    const { response } = await web.signIn();
+    const { response } = await web.signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
     assert.equal(response.status, 303);
     assert.equal(response.headers.get('location'), '/admin/dashboard');
     return web;
@@ -92,7 +92,7 @@ describe('admin UI', () => {
   });
 
   test('when the cookies are inspected, then they are httpOnly and SameSite=Lax, and not Secure over plain HTTP', async () => {
-    const { page, response } = await env.service.web().signIn();
+    const { page, response } = await env.service.web().signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
     const cookies = [...page.headers.getSetCookie(), ...response.headers.getSetCookie()];
     for (const name of ['logger_login', 'logger_admin']) {
       const cookie = cookies.find((c) => c.startsWith(`${name}=`) && !/expires=Thu, 01 Jan 1970/i.test(c));

@@ -7,7 +7,8 @@ import { type Child, startChild } from '../support/child.js';
 import { LineSocket } from '../support/line-socket.js';
 import { type RunningService, startService } from '../support/service.js';
 
-const STANDIN = fileURLToPath(new URL('../../../project/mongo-standin/dist/main.js', import.meta.url));
+/** The stand-in's own process, so the test can stop it with SIGSTOP. */
+const STANDIN = fileURLToPath(import.meta.resolve('@suite/mongo-standin/main'));
 /** Every answer must come well within this, though MongoDB never answers. */
 const ANSWER_WITHIN_MS = 5000;
 

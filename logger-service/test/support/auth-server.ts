@@ -1,13 +1,26 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthenticatedUser } from '@suite/proto';
 
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'verysecret';
 
+/** The administrator as `/authenticate` answers with it (proto's contract). */
+const ADMIN_USER: AuthenticatedUser = {
+  id: 1,
+  email: ADMIN_EMAIL,
+  first_name: 'Admin',
+  last_name: 'User',
+  active: true,
+  admin: true,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
+
 /**
  * Stands in for authentication-service where a test needs no PostgreSQL: `POST /authenticate` answers
  * 202 with the user (an administrator, `admin: true`) for the one known account and 401 otherwise,
- * with the suite's envelope, like the real service. admin-rights.test.ts runs the real service.
+ * with the suite's envelope, like the real service. e2e/test/integration/admin-rights.test.ts runs the real one.
  */
 export async function startAuthServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -34,7 +47,7 @@ export async function startAuthServer(): Promise<{ url: string; close(): Promise
           JSON.stringify({
             error: false,
             message: `Logged in user ${ADMIN_EMAIL}`,
-            data: { id: 1, email: ADMIN_EMAIL, admin: true },
+            data: ADMIN_USER,
           }),
         );
       }

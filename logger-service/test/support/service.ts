@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { after, before } from 'node:test';
+import { WebClient } from '@suite/test-kit';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import { readConfig } from '../../src/config.js';
 import { buildLoggerService, type LoggerService } from '../../src/service.js';
@@ -8,7 +9,6 @@ import type { LogStore } from '../../src/store/logs.js';
 import { startAuthServer } from './auth-server.js';
 import { FakeSessionStore } from './fake-store.js';
 import { startTestMongo, type TestMongo } from './mongo.js';
-import { WebClient } from './web-client.js';
 
 /** Random per run: any value written in the repository is public, and the service refuses it. */
 export const SESSION_SECRET = randomBytes(32).toString('hex');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceError } from '@grpc/grpc-js';
 import { createLogGrpcClient, PEER_ERROR_KINDS, PeerError, type PeerErrorKind } from '@suite/proto';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';
 import { FakeLogStore } from '../support/fake-store.js';
 import { LineSocket } from '../support/line-socket.js';
 import { type RunningService, startService } from '../support/service.js';
@@ -46,7 +47,7 @@ describe("the logger's answer to each kind of storage failure", () => {
 
   test('when the store fails with each kind, then HTTP, gRPC, JSON-RPC and the admin pages answer from their tables with the summary only', async () => {
     const web = service.web();
-    assert.equal((await web.signIn()).response.status, 303);
+    assert.equal((await web.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).response.status, 303);
     const grpc = createLogGrpcClient({ address: service.grpcAddress });
     const socket = await LineSocket.connect(service.rpcPort);
     try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isPeerError } from '@suite/proto';
+import { isPeerError, RPC_MAX_BATCH } from '@suite/proto';
 import { createLogger } from '@suite/toolbox';
 import {
   type AnyBulkWriteOperation,
@@ -210,7 +210,7 @@ describe('events', () => {
 describe('one write path', () => {
   test('when a JSON-RPC batch of events and a plain call arrive together, then they go to MongoDB in one bulk write and a refused event fails alone', async () => {
     const { db, calls, sent } = fakeDb();
-    const dispatch = createRpcDispatcher(createLogStore(db), createLogger('test', 'silent'));
+    const dispatch = createRpcDispatcher(createLogStore(db), createLogger('test', 'silent'), RPC_MAX_BATCH);
     const call = (id: number, params: Record<string, string>) => ({
       jsonrpc: '2.0',
       id,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { RPC_MAX_BATCH } from '@suite/proto';
 import { createLogger } from '@suite/toolbox';
 import { createRpcDispatcher } from '../../src/rpc/dispatcher.js';
 import { FakeLogStore } from '../support/fake-store.js';
@@ -8,7 +9,7 @@ const logger = createLogger('test', 'silent');
 
 function setup() {
   const store = new FakeLogStore();
-  const dispatch = createRpcDispatcher(store, logger);
+  const dispatch = createRpcDispatcher(store, logger, RPC_MAX_BATCH);
   const call = async (frame: unknown) => {
     const line = await dispatch(typeof frame === 'string' ? frame : JSON.stringify(frame)).run();
     return line === null ? null : JSON.parse(line);

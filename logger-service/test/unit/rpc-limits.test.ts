@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RPC_MAX_BATCH } from '@suite/proto';
 import { waitFor } from '@suite/test-kit';
 import { createLogger } from '@suite/toolbox';
+import { readConfig } from '../../src/config.js';
 import { startRpcServer } from '../../src/rpc/server.js';
 import { FakeLogStore } from '../support/fake-store.js';
 import { LineSocket } from '../support/line-socket.js';
@@ -32,7 +34,7 @@ test('when a batch fills the in-flight limit, then each element counts: the next
     logger,
     port: 0,
     host: '127.0.0.1',
-    maxInFlightPerConnection: 4,
+    limits: { ...readConfig({}), RPC_MAX_IN_FLIGHT_PER_CONNECTION: 4 },
   });
   const busy = await LineSocket.connect(rpc.port);
   const other = await LineSocket.connect(rpc.port);
@@ -57,6 +59,27 @@ test('when a batch fills the in-flight limit, then each element counts: the next
     release();
     busy.close();
     other.close();
+    await rpc.close();
+  }
+});
+
+test("when the configuration keeps its defaults, then a batch of proto's RPC_MAX_BATCH calls is answered and one call more is refused", async () => {
+  const store = new FakeLogStore();
+  const rpc = await startRpcServer({ store, logger, port: 0, host: '127.0.0.1', limits: readConfig({}) });
+  const socket = await LineSocket.connect(rpc.port);
+  try {
+    const batch = (size: number) => Array.from({ length: size }, (_, i) => logInfo(i + 1, `full-${i}`));
+    socket.sendJson(batch(RPC_MAX_BATCH));
+    const answered = await socket.nextJson();
+    assert.ok(Array.isArray(answered), JSON.stringify(answered));
+    assert.equal((answered as unknown[]).length, RPC_MAX_BATCH);
+
+    socket.sendJson(batch(RPC_MAX_BATCH + 1));
+    const refused = (await socket.nextJson()).error as { code: number; message: string };
+    assert.equal(refused.code, -32600);
+    assert.match(refused.message, new RegExp(`at most ${RPC_MAX_BATCH} calls per batch`));
+  } finally {
+    socket.close();
     await rpc.close();
   }
 });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLogGrpcClient } from '@suite/proto';
-import { closedPort } from '@suite/test-kit';
+import { closedPort, WebClient } from '@suite/test-kit';
 import { createLogger } from '@suite/toolbox';
+import { readConfig } from '../../src/config.js';
 import { startRpcServer } from '../../src/rpc/server.js';
 import { FakeLogStore } from '../support/fake-store.js';
 import { checkHealth } from '../support/health-client.js';
 import { LineSocket } from '../support/line-socket.js';
 import { type RunningService, startService } from '../support/service.js';
-import { WebClient } from '../support/web-client.js';
 
 const logger = createLogger('test', 'silent');
 
@@ -93,7 +93,14 @@ describe('JSON-RPC server shutdown', () => {
       await gate;
       return insert(entry, ids);
     };
-    const rpc = await startRpcServer({ store, logger, port: 0, host: '127.0.0.1', closeGraceMs: 2000 });
+    const rpc = await startRpcServer({
+      store,
+      logger,
+      port: 0,
+      host: '127.0.0.1',
+      limits: readConfig({}),
+      closeGraceMs: 2000,
+    });
     const socket = await LineSocket.connect(rpc.port);
     socket.sendJson({ jsonrpc: '2.0', id: 1, method: 'LogInfo', params: { name: 'slow', data: 'd' } });
     await inFlight;

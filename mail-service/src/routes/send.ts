@@ -1,9 +1,9 @@
 import { mailRequestSchema, parseMailbox } from '@suite/proto/requests';
-import { accepted, readJsonBody } from '@suite/toolbox';
-import { Router } from 'express';
+import { readJsonBody, sendOk } from '@suite/toolbox';
+import type { IRouter } from 'express';
 import type { Mailer } from '../clients/smtp.js';
 import type { ComposeMail } from '../mime.js';
-import type { CheckRecipient } from '../policy.js';
+import type { CheckRecipient } from '../recipient-domains.js';
 import type { RenderMail } from '../render.js';
 
 export interface SendRouteDeps {
@@ -17,17 +17,15 @@ export interface SendRouteDeps {
  * `POST /send`. The mail is always from the configured sender (the composer's); the request's `from`
  * only says where replies go, so a caller can never make a mail appear to come from someone else.
  */
-export function sendRoutes({ mailer, render, compose, checkRecipient }: SendRouteDeps): Router {
-  const router = Router();
-  router.post(
-    '/send',
-    accepted(async (req) => {
-      const { from, to, subject, message } = readJsonBody(req, mailRequestSchema);
-      checkRecipient(to);
-      const { html, text } = render({ subject, message, to });
-      await mailer.send(compose({ to, replyTo: from && parseMailbox(from)?.address, subject, text, html }));
-      return { message: `sent to ${to}` };
-    }),
-  );
-  return router;
+export function sendRoutes(
+  router: IRouter,
+  { mailer, render, compose, checkRecipient }: SendRouteDeps,
+): void {
+  router.post('/send', async (req, res) => {
+    const { from, to, subject, message } = readJsonBody(req, mailRequestSchema);
+    checkRecipient(to);
+    const { html, text } = render({ subject, message, to });
+    await mailer.send(compose({ to, replyTo: from && parseMailbox(from)?.address, subject, text, html }));
+    sendOk(res, `sent to ${to}`);
+  });
 }

@@ -1,5 +1,5 @@
-import { launchChromium, openLogReader } from '@suite/launcher';
-import { type Check, waitFor } from './report.js';
+import { launchChromium, openLogReader, waitFor } from '@suite/test-kit';
+import type { Check } from './report.js';
 import type { Stack } from './stack.js';
 
 /** The buttons of the test page and where each click's side effect lands: a log entry, or a mail. */
@@ -55,9 +55,11 @@ export function pageCheck(stack: Stack): Check {
               throw new Error(`${id}: ${error.message}`);
             });
           } else {
-            await waitFor(`${id}: a new mail in the catcher`, async () =>
-              (await mailCount(stack.mailViewer)) > mailsBefore ? true : undefined,
-            );
+            await waitFor(async () => (await mailCount(stack.mailViewer)) > mailsBefore, {
+              timeoutMs: 15_000,
+              intervalMs: 200,
+              describe: () => `${id}: no new mail in the catcher`,
+            });
           }
         }
         if (problems.length > 0) throw new Error(problems.join('; '));

@@ -1,5 +1,5 @@
-import { openLogReader } from '@suite/launcher';
-import { type Check, waitFor } from './report.js';
+import { openLogReader, WebClient, waitFor } from '@suite/test-kit';
+import type { Check } from './report.js';
 import { expectStatus, postJson, type Stack } from './stack.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'verysecret' };
@@ -73,11 +73,14 @@ export async function pathChecks(stack: Stack): Promise<{ checks: Check[]; close
           message: 'Hello from the stack',
         };
         expectStatus(await postJson(`${stack.broker}/handle`, { action: 'mail', mail }), 202);
-        await waitFor(`mail "${subject}" in the catcher`, async () => {
-          const response = await fetch(`${stack.mailViewer}/api/v2/messages?start=0&limit=50`);
-          const { items } = (await response.json()) as MailHogMessages;
-          return items.find((m) => m.Content.Headers.Subject?.[0] === subject) ? true : undefined;
-        });
+        await waitFor(
+          async () => {
+            const response = await fetch(`${stack.mailViewer}/api/v2/messages?start=0&limit=50`);
+            const { items } = (await response.json()) as MailHogMessages;
+            return items.some((m) => m.Content.Headers.Subject?.[0] === subject);
+          },
+          { timeoutMs: 15_000, intervalMs: 200, describe: () => `mail "${subject}" not in the catcher` },
+        );
       },
     },
     {
@@ -90,28 +93,14 @@ export async function pathChecks(stack: Stack): Promise<{ checks: Check[]; close
 
 /** The admin UI's form login as a browser does it: page, CSRF token and cookies, post, dashboard. */
 async function adminLogin(logger: string) {
-  const page = await fetch(`${logger}/login`);
+  const web = new WebClient(logger);
+  const { page, response } = await web.signIn(ADMIN.email, ADMIN.password);
   if (page.status !== 200) throw new Error(`GET /login answered ${page.status}`);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!csrf) throw new Error('the login page has no CSRF token');
-  let cookies = page.headers.getSetCookie().map((c) => c.split(';')[0]!);
-  const login = await fetch(`${logger}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
-    body: new URLSearchParams({ _csrf: csrf, ...ADMIN }).toString(),
-  });
-  const location = login.headers.get('location') ?? '';
-  if (login.status !== 303 || !location.startsWith('/admin')) {
-    throw new Error(`POST /login answered ${login.status} to ${location || 'nowhere'}`);
+  const location = response.headers.get('location') ?? '';
+  if (response.status !== 303 || !location.startsWith('/admin')) {
+    throw new Error(`POST /login answered ${response.status} to ${location || 'nowhere'}`);
   }
-  const fresh = login.headers.getSetCookie().map((c) => c.split(';')[0]!);
-  const names = new Set(fresh.map((c) => c.split('=')[0]));
-  cookies = [...cookies.filter((c) => !names.has(c.split('=')[0])), ...fresh];
-  const dashboard = await fetch(`${logger}/admin/dashboard`, {
-    headers: { cookie: cookies.join('; ') },
-    redirect: 'manual',
-  });
+  const dashboard = await web.get('/admin/dashboard');
   if (dashboard.status !== 200)
     throw new Error(`the dashboard answered ${dashboard.status} after signing in`);
 }

@@ -21,14 +21,3 @@ export async function runChecks(group: string, checks: Check[]): Promise<boolean
   if (failed.length > 0) process.stdout.write(`failed checks: ${failed.join('; ')}\n`);
   return failed.length === 0;
 }
-
-/** Polls `probe` until it returns a value (not undefined), failing with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

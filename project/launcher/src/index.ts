@@ -27,12 +27,11 @@ import {
   type Wiring,
 } from './services.js';
 
-export { formatLogLine } from './log-format.js';
-export { FIXED_PORTS, SERVICE_NAMES, SERVICE_NODE_OPTIONS, type ServiceName } from './services.js';
+export type { ServiceName } from './services.js';
 
 export interface SuiteOptions {
   services?: readonly ServiceName[];
-  /** 'fixed' uses DESIGN.md's ports (make run); 'ephemeral' picks free ports and throw-away data (tests). */
+  /** 'fixed' uses the README's ports (make run); 'ephemeral' picks free ports and throw-away data (tests). */
   ports?: 'fixed' | 'ephemeral';
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -201,5 +200,3 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     stop,
   };
 }
-export { CHROMIUM_PATH, launchChromium } from './browser.js';
-export { type LogReader, openLogReader, type StoredLog } from './log-reader.js';

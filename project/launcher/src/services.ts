@@ -10,7 +10,7 @@ export const SERVICE_NAMES = [
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** The ports of DESIGN.md, used by `make run`. */
+/** The ports of the root README's "Ports" table, used by `make run`. */
 export const FIXED_PORTS = {
   broker: 8080,
   frontEnd: 8081,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext, test } from 'node:test';
+import { eventually, RABBIT_URL, RabbitAdmin, startRabbitProxy, uniqueName, waitFor } from '@suite/test-kit';
 import {
   AMQP_REQUEST_ID_HEADER,
   createEventPublisher,
@@ -9,7 +10,6 @@ import {
   type PeerErrorKind,
   type ProtoLogger,
 } from '../../src/index.js';
-import { RABBIT_URL, RabbitAdmin, randomTag, startRabbitProxy, waitFor } from '../support/rabbit.js';
 
 const silent: ProtoLogger = {
   debug() {},
@@ -26,7 +26,7 @@ before(async () => {
 after(() => admin?.close());
 
 async function connectedPublisher(t: TestContext, url = RABBIT_URL) {
-  const tag = randomTag('emit');
+  const tag = uniqueName('emit');
   const exchange = `${tag}_exchange`;
   const queue = `${tag}_queue`;
   const publisher = createEventPublisher({
@@ -39,7 +39,7 @@ async function connectedPublisher(t: TestContext, url = RABBIT_URL) {
   });
   t.after(async () => {
     await publisher.close();
-    await admin.deleteTopology(exchange, queue);
+    await admin.deleteTopology(eventTopology({ exchange, queue }));
   });
   await waitFor(() => publisher.isConnected(), {
     timeoutMs: 10_000,
@@ -48,19 +48,12 @@ async function connectedPublisher(t: TestContext, url = RABBIT_URL) {
   return { tag, exchange, queue, publisher };
 }
 
-async function publishEventually(publisher: EventPublisher, data: string): Promise<string> {
-  let last: unknown;
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    try {
-      return (await publisher.publish({ name: 'log', data })).eventId;
-    } catch (err) {
-      last = err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`publish never succeeded: ${String(last)}`);
-}
+/** Publishes until RabbitMQ takes the event (after an outage) and returns its id. */
+const publishEventually = (publisher: EventPublisher, data: string): Promise<string> =>
+  eventually(async () => (await publisher.publish({ name: 'log', data })).eventId, {
+    timeoutMs: 15_000,
+    intervalMs: 100,
+  });
 
 const failsAs = (kind: PeerErrorKind, detail?: RegExp) => (err: unknown) => {
   assert.ok(err instanceof PeerError, String(err));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { closedPort } from '@suite/test-kit';
 import {
   assertEventTopology,
   attemptsOf,
@@ -13,15 +13,6 @@ import {
 } from '../../src/index.js';
 
 const silent: ProtoLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('event publisher without RabbitMQ', () => {
   let emitter: EventPublisher;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { infrastructure, serviceNames } from '../support/addresses.js';
 import { composeConfig } from '../support/compose.js';
-import { infrastructure, serviceNames } from '../support/design.js';
 import { composeEnvironment, envExample, references } from '../support/env.js';
 import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { serviceNames } from '../support/design.js';
+import { serviceNames } from '../support/addresses.js';
 import { repoPath } from '../support/files.js';
 import { deployed, targets } from '../support/targets.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { allPorts, serviceNames, services } from '../support/design.js';
+import { allPorts, serviceNames, services } from '../support/addresses.js';
 import { argsOf, envOf, readDockerfile } from '../support/dockerfile.js';
 import { readText, repoPath, workspaceDependencies, workspaces } from '../support/files.js';
 
@@ -82,7 +82,7 @@ describe('Dockerfiles', () => {
         }
       });
 
-      test('when the image runs, then it is unprivileged, exposes the design ports and starts node directly', () => {
+      test('when the image runs, then it is unprivileged, exposes the documented ports and starts node directly', () => {
         assert.deepEqual(argsOf(runtime, 'USER'), ['node']);
         const exposed = argsOf(runtime, 'EXPOSE')
           .flatMap((a) => a.split(/\s+/))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { allPorts, infrastructure, serviceNames, services } from '../support/design.js';
+import { allPorts, infrastructure, serviceNames, services } from '../support/addresses.js';
 import { k8sDir, k8sFiles, k8sObjects, readText, readYaml, type Yaml } from '../support/files.js';
 import { byKind, find, mainContainer, operatorSecrets, podSpec, resolvePort } from '../support/k8s.js';
 
@@ -124,7 +124,7 @@ describe('project/k8s kustomize base', () => {
         assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
       });
 
-      test('when addressed, then container ports and Service ports match the design ports', () => {
+      test('when addressed, then container ports and Service ports match the documented ports', () => {
         const container = mainContainer(deployment!.object);
         const containerPorts = container.ports.map((p: Yaml) => p.containerPort).sort();
         assert.deepEqual(containerPorts, allPorts(name).sort());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { allPorts, infrastructure, peerAddresses, serviceNames, services } from '../support/design.js';
+import { allPorts, infrastructure, peerAddresses, serviceNames, services } from '../support/addresses.js';
 import { hostAndPort, interpolate } from '../support/env.js';
 import { readYaml, repoPath } from '../support/files.js';
 import { deployed, targets } from '../support/targets.js';
@@ -20,10 +20,10 @@ async function configKeys(name: string): Promise<Set<string>> {
   return new Set(Object.keys(module.configSchema.shape));
 }
 
-describe('ports agree with the design', () => {
+describe('ports agree with the README', () => {
   const compose = readYaml('docker-compose.yml');
 
-  test('when compose publishes a service, then host and container ports are the design ports', () => {
+  test('when compose publishes a service, then host and container ports are the documented ports', () => {
     for (const name of serviceNames) {
       const published = publishedPorts(compose.services[name].ports);
       assert.deepEqual(
@@ -45,7 +45,7 @@ describe('ports agree with the design', () => {
   });
 
   for (const target of targets) {
-    test(`when ${target} starts a service, then PORT and the logger's RPC/gRPC ports are the design ports`, () => {
+    test(`when ${target} starts a service, then PORT and the logger's RPC/gRPC ports are the documented ports`, () => {
       for (const name of serviceNames) {
         const { environment } = deployed(target, name);
         assert.equal(environment.PORT, String(services[name]!.http), `${target} ${name} PORT`);

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { infrastructure, serviceNames, services } from '../support/addresses.js';
 import { composeConfig } from '../support/compose.js';
-import { infrastructure, serviceNames, services } from '../support/design.js';
 import { interpolate, requiredFromShell } from '../support/env.js';
 import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
 import { operatorValue } from '../support/targets.js';
@@ -70,7 +70,7 @@ describe('project/swarm.yml', () => {
     );
   });
 
-  test('when Caddy proxies, then it targets the front-end, the broker and the logger admin UI on their design ports', () => {
+  test('when Caddy proxies, then it targets the front-end, the broker and the logger admin UI on their documented ports', () => {
     const caddyfile = readText('project', 'Caddyfile');
     const upstreams = [...caddyfile.matchAll(/reverse_proxy\s+(?:https?:\/\/)?([\w-]+):(\d+)/g)].map((m) => ({
       host: m[1]!,

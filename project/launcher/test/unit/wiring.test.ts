@@ -24,7 +24,7 @@ const wiring: Wiring = {
 };
 
 describe('service wiring', () => {
-  test('when the fixed plan is used, then every peer address matches the ports of DESIGN.md', () => {
+  test('when the fixed plan is used, then every peer address matches the ports the README documents', () => {
     const broker = serviceEnv('broker-service', wiring);
     assert.equal(broker.PORT, '8080');
     assert.equal(broker.AUTH_SERVICE_URL, 'http://127.0.0.1:8083');

@@ -1,5 +1,7 @@
 import { type Document, type Filter, MongoClient } from 'mongodb';
+import { waitFor } from './wait.js';
 
+/** A log entry as the logger stores it, the fields tests look at. */
 export interface StoredLog {
   name: string;
   data: string;
@@ -16,19 +18,22 @@ export async function openLogReader(mongoUrl: string) {
     (await logs.find(filter).toArray()) as unknown as StoredLog[];
   return {
     find,
-    /** Polls until `count` entries match; fails naming the filter after `timeoutMs`. */
+    /** Polls until `count` entries match; fails naming the filter and what it found after `timeoutMs`. */
     async waitFor(filter: Filter<Document>, count = 1, timeoutMs = 10_000): Promise<StoredLog[]> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = await find(filter);
-        if (found.length >= count) return found;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `expected ${count} log entries matching ${JSON.stringify(filter)} within ${timeoutMs} ms, found ${found.length}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      let found: StoredLog[] = [];
+      await waitFor(
+        async () => {
+          found = await find(filter);
+          return found.length >= count;
+        },
+        {
+          timeoutMs,
+          intervalMs: 100,
+          describe: () =>
+            `expected ${count} log entries matching ${JSON.stringify(filter)}, found ${found.length}`,
+        },
+      );
+      return found;
     },
     close: () => mongo.close(),
   };

@@ -1,6 +1,6 @@
 /**
- * The ports and peer addresses of DESIGN.md ("Ports" and "Configuration"), which every
- * deployment file must agree with. Keep this table in step with the design document.
+ * The ports and peer addresses the root README documents ("Ports" and "Environment variables"),
+ * which every deployment file must agree with. Keep this table in step with the README.
  */
 export interface ServicePorts {
   /** The HTTP port: PORT, /ping and /readyz. */

@@ -1,5 +1,3 @@
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from './auth-server.js';
-
 /** fetch with a cookie jar and no redirect following, so tests see each 302/303 and carry the session. */
 export class WebClient {
   private cookies = new Map<string, string>();
@@ -57,8 +55,11 @@ export class WebClient {
     return this.request(path, { method: 'POST', form });
   }
 
-  /** Opens the sign-in page and posts its form; both answers, for tests that look at either. */
-  async signIn(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  /**
+   * Opens the logger admin UI's sign-in page and posts its form with the page's CSRF token; both
+   * answers, for tests that look at either.
+   */
+  async signIn(email: string, password: string) {
     const page = await this.get('/login');
     const response = await this.postForm('/login', { _csrf: WebClient.csrfFrom(page.body), email, password });
     return { page, response };

@@ -1,29 +1,19 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import amqp, { type ChannelModel } from 'amqplib';
-import { eventTopology } from '../../src/index.js';
 
 const run = promisify(execFile);
 
+/** The RabbitMQ the tests use: `RABBIT_URL`, else the local default. */
 export const RABBIT_URL = process.env.RABBIT_URL || 'amqp://guest:guest@127.0.0.1:5672';
 
-export const randomTag = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
-
-/** Polls until `probe` returns true; fails with `describe()` so a timeout says what was missing. */
-export async function waitFor(
-  probe: () => Promise<boolean> | boolean,
-  options: { timeoutMs: number; intervalMs?: number; describe: () => Promise<string> | string },
-): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) {
-      throw new Error(`gave up after ${options.timeoutMs} ms: ${await options.describe()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
-  }
+/** What a test deletes after itself: an exchange and the queues of its event topology. */
+export interface TestTopology {
+  exchange: string;
+  queue: string;
+  retryQueue: string;
+  deadQueue: string;
 }
 
 /** A plain amqplib connection for what a test does around the code under test: raw publishes, cleanup. */
@@ -80,19 +70,24 @@ export class RabbitAdmin {
     }
   }
 
-  /** Deletes the test's queues (main, retry, dead) and its exchange. */
-  async deleteTopology(exchange: string, queue: string): Promise<void> {
-    const topology = eventTopology({ exchange, queue });
+  /** Deletes the test's queues (main, retry, dead) and its exchange, e.g. proto's `eventTopology(...)`. */
+  async deleteTopology(topology: TestTopology): Promise<void> {
     const channel = await this.connection.createChannel();
     for (const name of [topology.queue, topology.retryQueue, topology.deadQueue])
       await channel.deleteQueue(name);
-    await channel.deleteExchange(exchange);
+    await channel.deleteExchange(topology.exchange);
     await channel.close();
   }
 
   close(): Promise<void> {
     return this.connection.close();
   }
+}
+
+/** One `rabbitmqctl -q <list command> <columns>` table: a row of columns per line. */
+async function rabbitTable(command: string, columns: string[]): Promise<string[][]> {
+  const { stdout } = await run('rabbitmqctl', ['-q', command, ...columns]);
+  return stdout.split('\n').map((line) => line.split('\t'));
 }
 
 /**
@@ -112,12 +107,15 @@ export async function closeConnectionsNamed(fragment: string): Promise<number> {
 
 /** The prefetch of each consumer on `queue`, as RabbitMQ reports it. */
 export async function consumerPrefetches(queue: string): Promise<number[]> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_consumers', 'queue_name', 'prefetch_count']);
-  return stdout
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .filter(([name]) => name === queue)
-    .map(([, prefetch]) => Number(prefetch));
+  const rows = await rabbitTable('list_consumers', ['queue_name', 'prefetch_count']);
+  return rows.filter(([name]) => name === queue).map(([, prefetch]) => Number(prefetch));
+}
+
+/** Ready and unacknowledged messages of a queue, as RabbitMQ counts them. */
+export async function queueCounts(queue: string): Promise<{ ready: number; unacked: number }> {
+  const rows = await rabbitTable('list_queues', ['name', 'messages_ready', 'messages_unacknowledged']);
+  const row = rows.find(([name]) => name === queue);
+  return { ready: Number(row?.[1] ?? 0), unacked: Number(row?.[2] ?? 0) };
 }
 
 /**

@@ -7,7 +7,7 @@ export type CheckRecipient = (to: string) => void;
  * Recipients are limited to the configured domains (compared without regard to case, exactly: a
  * subdomain is another domain); an empty list allows every domain.
  */
-export function recipientPolicy(allowedDomains: readonly string[]): CheckRecipient {
+export function allowRecipientDomains(allowedDomains: readonly string[]): CheckRecipient {
   if (allowedDomains.length === 0) return () => undefined;
   const allowed = new Set(allowedDomains.map((domain) => domain.toLowerCase()));
   const list = [...allowed].join(', ');
