@@ -28,7 +28,14 @@ import {
 } from './services.js';
 
 export { formatLogLine } from './log-format.js';
-export { FIXED_PORTS, SERVICE_NAMES, SERVICE_NODE_OPTIONS, type ServiceName } from './services.js';
+export {
+  containerHeapOptions,
+  FIXED_PORTS,
+  SERVICE_MEMORY_LIMIT_MB,
+  SERVICE_NAMES,
+  SERVICE_NODE_OPTIONS,
+  type ServiceName,
+} from './services.js';
 
 export interface SuiteOptions {
   services?: readonly ServiceName[];
