@@ -52,11 +52,13 @@ export const BROKER_PATHS: readonly BrokerPath[] = [
     // bcrypt is native code: there is nothing for a warm-up to warm.
     skipWarmup: true,
   },
-  ...([
-    ['rpc', 0.6],
-    ['grpc', 0.4],
-    ['http', 0.4],
-  ] as const).map(
+  ...(
+    [
+      ['rpc', 0.6],
+      ['grpc', 0.4],
+      ['http', 0.4],
+    ] as const
+  ).map(
     ([via, ofExpress]): BrokerPath => ({
       id: `log-${via}`,
       label: `log via ${via}`,

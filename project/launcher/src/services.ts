@@ -53,7 +53,10 @@ export const SERVICE_MEMORY_LIMIT_MB = 256;
  * machine's memory (Node takes fractions, and the later share wins). The bench and the tests that
  * hold a service to the manifests' limit add these after the heap setting.
  */
-export function containerHeapOptions(limitMb = SERVICE_MEMORY_LIMIT_MB, machineBytes = memoryNodeSees()): string {
+export function containerHeapOptions(
+  limitMb = SERVICE_MEMORY_LIMIT_MB,
+  machineBytes = memoryNodeSees(),
+): string {
   const share = Number(/--max-old-space-size-percentage=([\d.]+)/.exec(SERVICE_NODE_OPTIONS)?.[1]);
   const percent = (share * limitMb * 1024 * 1024) / machineBytes;
   return `--max-old-space-size-percentage=${percent.toFixed(4)}`;

@@ -5,8 +5,8 @@ import { formatLogLine } from '../../src/log-format.js';
 import {
   containerHeapOptions,
   FIXED_PORTS,
-  SERVICE_MEMORY_LIMIT_MB,
   readiness,
+  SERVICE_MEMORY_LIMIT_MB,
   SERVICE_NAMES,
   SERVICE_NODE_OPTIONS,
   serviceEnv,
@@ -99,7 +99,7 @@ describe('log lines', () => {
     );
   });
 
-  test('when Node runs with the setting, then its heap limit is that share of the memory it has (its container limit, else the machine) plus the young generation, and a caller\'s share wins', () => {
+  test("when Node runs with the setting, then its heap limit is that share of the memory it has (its container limit, else the machine) plus the young generation, and a caller's share wins", () => {
     const MB = 1024 * 1024;
     const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]);
     // What Node sizes the heap by: the cgroup limit when there is one below the machine's memory.
@@ -128,7 +128,7 @@ describe('log lines', () => {
     }
   });
 
-  test('when a service is sized as in the manifests\' container, then its old generation is the setting\'s share of that limit whatever the machine has', () => {
+  test("when a service is sized as in the manifests' container, then its old generation is the setting's share of that limit whatever the machine has", () => {
     const MB = 1024 * 1024;
     const share = Number(/percentage=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]) / 100;
     const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]);
