@@ -68,17 +68,21 @@ describe('gRPC WriteLogStream', () => {
   test('when the logger restarts, then each entry in flight is either stored and answered or fails as unreachable unstored, and the next call reaches the new logger', async (t) => {
     const port = Number(service.grpcAddress.split(':')[1]);
     const run = Date.now();
-    // Entries keep coming in waves while the logger closes: some are answered before, some while
-    // it closes (it answers what it holds), some after (it refuses them).
+    // Entries keep coming in waves while the logger closes, until it refuses one: some are answered
+    // before, some while it closes (it answers what it holds), the rest refused unstored.
     const inFlight: Promise<string>[] = [];
     let closing: Promise<void> | undefined;
-    for (let wave = 0; wave < 30; wave++) {
+    let refused = false;
+    for (let wave = 0; wave < 3000 && !refused; wave++) {
       for (let i = 0; i < 10; i++) {
         const result = outcome(client.writeLog({ name: `restart-${run}`, data: String(inFlight.length) }));
+        void result.then((answer) => {
+          if (answer !== GRPC_LOG_RESULT) refused = true;
+        });
         closing ??= result.then(() => service.close());
         inFlight.push(result);
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
     const outcomes = await Promise.all(inFlight);
     await closing;
