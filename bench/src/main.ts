@@ -17,6 +17,7 @@ import {
   evaluateTargets,
   type PathRow,
   resultsTable,
+  targetSummary,
   verdictTable,
   writeResults,
 } from './report.js';
@@ -245,7 +246,7 @@ async function main() {
     const dir = isAbsolute(options.resultsDir) ? options.resultsDir : resolve(BENCH_DIR, options.resultsDir);
     const files = writeResults(dir, report);
     process.stdout.write(
-      `\n${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n`,
+      `\n${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n${targetSummary(evaluateTargets(report))}\n\n`,
     );
     say(`results: ${files.markdown}, ${files.json}, ${files.latest}`);
   } catch (err) {

@@ -250,6 +250,13 @@ export function cpuTable(report: BenchReport): string {
   );
 }
 
+/** One line: how many targets this run met, and which it missed. */
+export function targetSummary(verdicts: Verdict[]): string {
+  const missed = verdicts.filter((v) => !v.met).map((v) => v.what);
+  const met = `Targets: ${verdicts.length - missed.length} of ${verdicts.length} met`;
+  return missed.length === 0 ? `${met}.` : `${met}; missed: ${missed.join(', ')}.`;
+}
+
 export function verdictTable(verdicts: Verdict[]): string {
   return renderTable(
     ['target', 'wanted', 'measured', 'met'],
@@ -282,6 +289,8 @@ export function renderMarkdown(report: BenchReport): string {
     '## Targets',
     '',
     verdictTable(evaluateTargets(report)),
+    '',
+    targetSummary(evaluateTargets(report)),
     '',
   ].join('\n');
 }

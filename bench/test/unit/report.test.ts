@@ -13,6 +13,7 @@ import {
   ratio,
   renderTable,
   resultsTable,
+  targetSummary,
 } from '../../src/report.js';
 import { parseProcStatus } from '../../src/rss.js';
 
@@ -114,6 +115,20 @@ describe('ratios and targets', () => {
     assert.equal(verdicts['event path (publish → stored)'], true, '9,000/s is 45% of RabbitMQ');
     assert.equal(verdicts['logger peak RSS'], false);
     assert.equal(verdicts['broker peak RSS'], true);
+  });
+
+  test('when targets are summed up, then the line counts the met ones and names each missed one', () => {
+    const verdicts = evaluateTargets(report());
+    const missed = verdicts.filter((v) => !v.met).map((v) => v.what);
+    assert.ok(missed.includes('log via rpc') && missed.includes('logger peak RSS'));
+    assert.equal(
+      targetSummary(verdicts),
+      `Targets: ${verdicts.length - missed.length} of ${verdicts.length} met; missed: ${missed.join(', ')}.`,
+    );
+    assert.equal(
+      targetSummary(verdicts.filter((v) => v.met)),
+      `Targets: ${verdicts.length - missed.length} of ${verdicts.length - missed.length} met.`,
+    );
   });
 
   test('when the event path ran out of time, then it misses whatever its rate', () => {
