@@ -17,6 +17,8 @@ export interface BenchOptions {
   profileDir?: string;
   /** Extra Node options for every service (NODE_OPTIONS), e.g. heap sizes to try. */
   nodeOptions?: string;
+  /** Services' heaps sized as Node sizes them in a container of this many MB; 0: as `make run`, by the machine's memory. */
+  memoryLimitMb: number;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -28,6 +30,7 @@ export const DEFAULTS: BenchOptions = {
   rabbitMessages: 20_000,
   only: [],
   resultsDir: 'results',
+  memoryLimitMb: 256,
 };
 
 const QUICK: Partial<BenchOptions> = {
@@ -40,7 +43,7 @@ const QUICK: Partial<BenchOptions> = {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warmup <s>] [--connections <n>]
                         [--events <n>] [--rabbit-messages <n>] [--only <id,id,...>] [--results <dir>]
-                        [--profile <dir>] [--node-options <flags>]
+                        [--profile <dir>] [--node-options <flags>] [--memory-limit <MB>]
   --quick            smoke run (~30 s): short durations, fewer events
   --duration         seconds of measured load per path (default ${DEFAULTS.durationSeconds})
   --warmup           seconds of unmeasured load before each path (default ${DEFAULTS.warmupSeconds})
@@ -50,7 +53,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warm
   --only             comma-separated path ids to run (see bench/README.md)
   --results          directory for the result files (default bench/results)
   --profile <dir>    every service writes a .cpuprofile into <dir> when the run ends
-  --node-options     extra Node flags for every service, e.g. "--max-semi-space-size=4"`;
+  --node-options     extra Node flags for every service, e.g. "--max-semi-space-size=4"
+  --memory-limit     size every service's heap as in a container of <MB> (default ${DEFAULTS.memoryLimitMb},
+                     the manifests' limit); 0 sizes it by the machine's memory, as \`make run\``;
 
 export class UsageError extends Error {}
 
@@ -117,6 +122,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         const v = value();
         if (!v) throw new UsageError('--node-options needs Node flags');
         options.nodeOptions = v;
+        break;
+      }
+      case '--memory-limit': {
+        const v = value();
+        options.memoryLimitMb = v === '0' ? 0 : positive(name, v, true);
         break;
       }
       case '--help':

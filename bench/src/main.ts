@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ServiceName, type Suite, startSuite } from '@suite/launcher';
+import { containerHeapOptions, type ServiceName, type Suite, startSuite } from '@suite/launcher';
 import { type BenchOptions, parseArgs, UsageError } from './args.js';
 import { measureBcryptAlone, measureCeiling, requestsServed } from './ceilings.js';
 import { CpuMeter, waitUntilQuiet } from './cpu.js';
@@ -17,6 +17,7 @@ import {
   evaluateTargets,
   type PathRow,
   resultsTable,
+  targetSummary,
   verdictTable,
   writeResults,
 } from './report.js';
@@ -25,14 +26,17 @@ import { RssSampler } from './rss.js';
 const BENCH_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** The issue's target: publish → stored at 40% or more of RabbitMQ's own confirm-publish rate. */
 const EVENT_TARGET_OF_RABBIT = 0.4;
-const RSS_LIMIT_MB = 150;
+/** The memory limit the manifests give every service (256Mi): no service may pass it. */
+const RSS_LIMIT_MB = 256;
 
 /**
  * NODE_OPTIONS and profiling for every service. Node 20 refuses --cpu-prof in NODE_OPTIONS; a preload
  * takes the profile through the inspector instead.
  */
 function serviceNodeEnv(options: BenchOptions): Record<string, string> {
-  const flags = options.nodeOptions ? [options.nodeOptions] : [];
+  // After the suite's heap setting (the launcher puts it first): the container's share, then the caller's flags.
+  const flags = options.memoryLimitMb > 0 ? [containerHeapOptions(options.memoryLimitMb)] : [];
+  if (options.nodeOptions) flags.push(options.nodeOptions);
   const env: Record<string, string> = {};
   if (options.profileDir) {
     const dir = resolve(options.profileDir);
@@ -201,7 +205,13 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       platform: `${os.type()} ${os.release()} ${os.arch()}`,
       date: new Date().toISOString(),
     },
-    settings: { ...load, bcryptCost: BCRYPT_COST, quick: options.quick },
+    settings: {
+      ...load,
+      bcryptCost: BCRYPT_COST,
+      quick: options.quick,
+      memoryLimitMb: options.memoryLimitMb,
+      nodeOptions: options.nodeOptions,
+    },
     ceilings: { http, express },
     bcrypt,
     paths: rows,
@@ -236,7 +246,7 @@ async function main() {
     const dir = isAbsolute(options.resultsDir) ? options.resultsDir : resolve(BENCH_DIR, options.resultsDir);
     const files = writeResults(dir, report);
     process.stdout.write(
-      `\n${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n`,
+      `\n${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n${targetSummary(evaluateTargets(report))}\n\n`,
     );
     say(`results: ${files.markdown}, ${files.json}, ${files.latest}`);
   } catch (err) {

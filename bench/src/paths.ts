@@ -40,7 +40,7 @@ const BROKER_PATHS: readonly BrokerPath[] = [
     label: 'POST / (broker_hit, confirmed)',
     method: 'POST',
     path: '/',
-    target: { kind: 'ratio', ofExpress: 0.6 },
+    target: { kind: 'ratio', ofExpress: 0.25 },
   },
   {
     id: 'auth',
@@ -52,14 +52,20 @@ const BROKER_PATHS: readonly BrokerPath[] = [
     // bcrypt is native code: there is nothing for a warm-up to warm.
     skipWarmup: true,
   },
-  ...(['rpc', 'grpc', 'http'] as const).map(
-    (via): BrokerPath => ({
+  ...(
+    [
+      ['rpc', 0.6],
+      ['grpc', 0.4],
+      ['http', 0.4],
+    ] as const
+  ).map(
+    ([via, ofExpress]): BrokerPath => ({
       id: `log-${via}`,
       label: `log via ${via}`,
       method: 'POST',
       path: '/handle',
       body: { action: 'log', via, log: logEntry(via) },
-      target: { kind: 'ratio', ofExpress: 0.6 },
+      target: { kind: 'ratio', ofExpress },
     }),
   ),
   {
@@ -68,7 +74,7 @@ const BROKER_PATHS: readonly BrokerPath[] = [
     method: 'POST',
     path: '/handle',
     body: { action: 'log', via: 'rabbitmq', log: logEntry('rabbitmq') },
-    target: { kind: 'ratio', ofExpress: 0.5 },
+    target: { kind: 'ratio', ofExpress: 0.35 },
   },
   {
     id: 'log-grpc-route',
@@ -76,7 +82,7 @@ const BROKER_PATHS: readonly BrokerPath[] = [
     method: 'POST',
     path: '/log-grpc',
     body: { log: logEntry('the gRPC route') },
-    target: { kind: 'ratio', ofExpress: 0.6 },
+    target: { kind: 'ratio', ofExpress: 0.4 },
   },
   {
     id: 'mail',

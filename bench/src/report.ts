@@ -32,6 +32,10 @@ export interface BenchReport {
     warmupSeconds: number;
     bcryptCost: number;
     quick: boolean;
+    /** Heaps sized as in a container of this many MB; 0: by the machine's memory. */
+    memoryLimitMb: number;
+    /** Extra Node flags every service ran with. */
+    nodeOptions?: string;
   };
   ceilings: { http: CeilingResult; express: CeilingResult };
   bcrypt?: BcryptAlone;
@@ -126,7 +130,7 @@ export function evaluateTargets(report: BenchReport): Verdict[] {
     if (peak === undefined) continue;
     verdicts.push({
       what: `${service} peak RSS`,
-      target: `< ${report.rssLimitMb} MB`,
+      target: `< ${report.rssLimitMb} MB (the manifests' limit)`,
       measured: `${peak.toFixed(0)} MB`,
       met: peak < report.rssLimitMb,
     });
@@ -246,6 +250,13 @@ export function cpuTable(report: BenchReport): string {
   );
 }
 
+/** One line: how many targets this run met, and which it missed. */
+export function targetSummary(verdicts: Verdict[]): string {
+  const missed = verdicts.filter((v) => !v.met).map((v) => v.what);
+  const met = `Targets: ${verdicts.length - missed.length} of ${verdicts.length} met`;
+  return missed.length === 0 ? `${met}.` : `${met}; missed: ${missed.join(', ')}.`;
+}
+
 export function verdictTable(verdicts: Verdict[]): string {
   return renderTable(
     ['target', 'wanted', 'measured', 'met'],
@@ -261,7 +272,11 @@ function renderMarkdown(report: BenchReport): string {
     `${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}. ` +
       `${settings.connections} connections, ${settings.durationSeconds} s per path after ${settings.warmupSeconds} s warm-up` +
       `${settings.quick ? ' (quick smoke run: figures are rough)' : ''}; load generator (autocannon) in its own process; ` +
-      `run took ${report.totalSeconds.toFixed(0)} s.`,
+      `run took ${report.totalSeconds.toFixed(0)} s. ` +
+      (settings.memoryLimitMb > 0
+        ? `Services' heaps sized as in a ${settings.memoryLimitMb} MB container`
+        : `Services' heaps sized by the machine's memory, as \`make run\``) +
+      `${settings.nodeOptions ? `; extra Node flags \`${settings.nodeOptions}\`` : ''}.`,
     '',
     resultsTable(report),
     '',
@@ -274,6 +289,8 @@ function renderMarkdown(report: BenchReport): string {
     '## Targets',
     '',
     verdictTable(evaluateTargets(report)),
+    '',
+    targetSummary(evaluateTargets(report)),
     '',
   ].join('\n');
 }

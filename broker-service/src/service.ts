@@ -1,7 +1,7 @@
 import {
   createEventPublisher,
-  createLogGrpcClient,
   createLogRpcClient,
+  createLogStreamClient,
   type LogGrpcClient,
   type LogRpcClient,
 } from '@suite/proto';
@@ -41,7 +41,7 @@ const AUDIT_DRAIN_MS = 3000;
 
 /**
  * The broker's one wiring, used by `main.ts` and the tests: every client is built here once
- * (keep-alive HTTP pools, one JSON-RPC connection, one gRPC channel, one RabbitMQ connection) unless
+ * (keep-alive HTTP pools, one JSON-RPC connection, one gRPC channel and stream, one RabbitMQ connection) unless
  * an override is given.
  */
 export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Broker {
@@ -62,9 +62,11 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
   const loggerRpc =
     overrides.loggerRpc ??
     own('logger rpc', createLogRpcClient({ address: config.LOGGER_RPC_ADDR, timeoutMs }), (c) => c.close());
+  // Entries travel on one long-lived WriteLogStream, each answered on its own (unary WriteLog
+  // against a logger without it).
   const loggerGrpc =
     overrides.loggerGrpc ??
-    own('logger grpc', createLogGrpcClient({ address: config.LOGGER_GRPC_ADDR, timeoutMs }), (c) =>
+    own('logger grpc', createLogStreamClient({ address: config.LOGGER_GRPC_ADDR, timeoutMs }), (c) =>
       c.close(),
     );
   // Connects (and reconnects) in the background; until then publishes fail at once.

@@ -26,6 +26,20 @@ export interface LogRequest {
 export interface LogResponse {
   result: string;
 }
+/** One entry on `WriteLogStream`; empty strings stand for absent ids (proto3 has no null). */
+export interface LogStreamEntry {
+  id: number;
+  logEntry?: LogMessage | null;
+  request_id: string;
+  event_id: string;
+}
+/** The answer to one stream entry: `code` 0 (OK) with `result`, or a gRPC status code with `details`. */
+export interface LogStreamResult {
+  id: number;
+  code: number;
+  result: string;
+  details: string;
+}
 
 export interface LogServiceDefinition {
   service: grpc.ServiceDefinition;
@@ -60,14 +74,29 @@ export interface LogGrpcClientOptions {
   peer?: string;
 }
 
+/**
+ * The channel both clients open: a keepalive finds a dead or paused peer while calls are open, and
+ * after a failed connect the next attempt comes within a second (grpc-js backs off up to two minutes
+ * by default, failing every call meanwhile although the logger is back).
+ */
+export const LOG_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_permit_without_calls': 0,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+};
+
+export const DEFAULT_GRPC_PEER = 'logger-service (gRPC)';
+
 /** One channel for the life of the process; each call has a deadline and carries the request id. */
 export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClient {
-  const { address, timeoutMs = 5000, peer = 'logger-service (gRPC)' } = options;
+  const { address, timeoutMs = 5000, peer = DEFAULT_GRPC_PEER } = options;
   const { Client } = loadLogService();
-  const client = new Client(address, grpc.credentials.createInsecure(), {
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_permit_without_calls': 0,
-  }) as unknown as grpc.Client & { WriteLog: WriteLogMethod };
+  const client = new Client(
+    address,
+    grpc.credentials.createInsecure(),
+    LOG_CHANNEL_OPTIONS,
+  ) as unknown as grpc.Client & { WriteLog: WriteLogMethod };
   return {
     writeLog(entry, ids = {}) {
       const metadata = new grpc.Metadata();
@@ -77,7 +106,7 @@ export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClien
       return new Promise((resolve, reject) => {
         client.WriteLog(request, metadata, { deadline: Date.now() + timeoutMs }, (err, response) => {
           if (!err) return resolve(response?.result ?? '');
-          reject(new PeerError(peer, kindOf(err.code), err.details || err.message, { cause: err }));
+          reject(new PeerError(peer, kindOfStatus(err.code), err.details || err.message, { cause: err }));
         });
       });
     },
@@ -85,7 +114,8 @@ export function createLogGrpcClient(options: LogGrpcClientOptions): LogGrpcClien
   };
 }
 
-function kindOf(code: grpc.status): PeerErrorKind {
+/** What a gRPC status means to a caller, for a whole call and for one stream entry alike. */
+export function kindOfStatus(code: grpc.status): PeerErrorKind {
   switch (code) {
     case grpc.status.INVALID_ARGUMENT:
       return 'invalid';

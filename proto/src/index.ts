@@ -29,8 +29,11 @@ export {
   type LogMessage,
   type LogRequest,
   type LogResponse,
+  type LogStreamEntry,
+  type LogStreamResult,
   loadLogService,
 } from './grpc.js';
+export { createLogStreamClient, type LogStreamClientOptions } from './grpc-stream.js';
 export type { ProtoLogger } from './logger.js';
 export * from './names.js';
 export * from './requests.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULTS, parseArgs, UsageError } from '../../src/args.js';
-import { selectPaths } from '../../src/paths.js';
+import { BROKER_PATHS, selectPaths } from '../../src/paths.js';
 
 describe('parseArgs', () => {
   test('when no flags are given, then the defaults apply', () => {
@@ -42,6 +42,28 @@ describe('parseArgs', () => {
 
   test('when --warmup is 0, then warm-up is off', () => {
     assert.equal(parseArgs(['--warmup', '0']).warmupSeconds, 0);
+  });
+
+  test('when --memory-limit is given, then heaps are sized for that container, and 0 sizes them by the machine', () => {
+    assert.equal(parseArgs([]).memoryLimitMb, 256);
+    assert.equal(parseArgs(['--memory-limit', '512']).memoryLimitMb, 512);
+    assert.equal(parseArgs(['--memory-limit=0']).memoryLimitMb, 0);
+    assert.throws(() => parseArgs(['--memory-limit', '-1']), UsageError);
+  });
+});
+
+describe('targets', () => {
+  test('when the paths are listed, then each carries the performance targets as shares of its ceiling', () => {
+    const targets = Object.fromEntries(BROKER_PATHS.map((p) => [p.id, p.target]));
+    const ofExpress = (id: string) => {
+      const target = targets[id];
+      return target?.kind === 'ratio' ? target.ofExpress : undefined;
+    };
+    assert.deepEqual(
+      ['hit', 'log-rpc', 'log-grpc', 'log-http', 'log-rabbitmq', 'log-grpc-route', 'mail'].map(ofExpress),
+      [0.25, 0.6, 0.4, 0.4, 0.35, 0.4, 0.25],
+    );
+    assert.deepEqual(targets.auth, { kind: 'bcrypt', fraction: 0.9 });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   ratio,
   renderTable,
   resultsTable,
+  targetSummary,
 } from '../../src/report.js';
 import { parseProcStatus } from '../../src/rss.js';
 
@@ -36,7 +37,14 @@ function report(): BenchReport {
       platform: 'Linux',
       date: '2026-11-25T10:22:33.123Z',
     },
-    settings: { connections: 50, durationSeconds: 5, warmupSeconds: 1, bcryptCost: 10, quick: false },
+    settings: {
+      connections: 50,
+      durationSeconds: 5,
+      warmupSeconds: 1,
+      bcryptCost: 10,
+      quick: false,
+      memoryLimitMb: 256,
+    },
     ceilings: {
       http: { ...load(40_000), cpuUsPerRequest: 40 },
       express: { ...load(5_000), cpuUsPerRequest: 190 },
@@ -55,7 +63,7 @@ function report(): BenchReport {
         id: 'log-rpc',
         label: 'log via rpc',
         load: load(2_500, { p99Ms: 30 }),
-        rssMb: { broker: 120, logger: 160 },
+        rssMb: { broker: 120, logger: 270 },
         cpuUsPerRequest: {},
         target: { kind: 'ratio', ofExpress: 0.6 },
       },
@@ -87,7 +95,7 @@ function report(): BenchReport {
     },
     rabbit: { messages: 1000, confirmedPerSecond: 20_000, deliveredPerSecond: 30_000 },
     services: ['broker', 'logger', 'listener'],
-    rssLimitMb: 150,
+    rssLimitMb: 256,
     totalSeconds: 100,
   };
 }
@@ -107,6 +115,20 @@ describe('ratios and targets', () => {
     assert.equal(verdicts['event path (publish → stored)'], true, '9,000/s is 45% of RabbitMQ');
     assert.equal(verdicts['logger peak RSS'], false);
     assert.equal(verdicts['broker peak RSS'], true);
+  });
+
+  test('when targets are summed up, then the line counts the met ones and names each missed one', () => {
+    const verdicts = evaluateTargets(report());
+    const missed = verdicts.filter((v) => !v.met).map((v) => v.what);
+    assert.ok(missed.includes('log via rpc') && missed.includes('logger peak RSS'));
+    assert.equal(
+      targetSummary(verdicts),
+      `Targets: ${verdicts.length - missed.length} of ${verdicts.length} met; missed: ${missed.join(', ')}.`,
+    );
+    assert.equal(
+      targetSummary(verdicts.filter((v) => v.met)),
+      `Targets: ${verdicts.length - missed.length} of ${verdicts.length - missed.length} met.`,
+    );
   });
 
   test('when the event path ran out of time, then it misses whatever its rate', () => {
@@ -130,7 +152,7 @@ describe('ratios and targets', () => {
   });
 
   test('when peaks are taken, then each service keeps its highest window', () => {
-    assert.deepEqual(peakRss(report()), { broker: 120, logger: 160, listener: 80 });
+    assert.deepEqual(peakRss(report()), { broker: 120, logger: 270, listener: 80 });
   });
 });
 

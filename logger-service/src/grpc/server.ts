@@ -1,18 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   GRPC_EVENT_ID_METADATA,
-  GRPC_LOG_RESULT,
   GRPC_REQUEST_ID_METADATA,
   type LogRequest,
   type LogResponse,
   loadLogService,
-  logInfoParamsSchema,
 } from '@suite/proto';
-import { acceptOrCreateRequestId, describeZodError, type Logger, withTimeout } from '@suite/toolbox';
+import { type Logger, withTimeout } from '@suite/toolbox';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import { GRPC_STATUS, writeFailure } from '../failures.js';
 import type { LogStore } from '../store/logs.js';
-import { isStorageDown } from '../store/mongo.js';
+import { createStreamHandler } from './stream.js';
+import { createEntryWriter, type WriteEntry } from './write-entry.js';
 
 const LOG_SERVICE_NAME = 'logs.LogService';
 
@@ -37,6 +35,8 @@ export interface GrpcServerOptions {
   port: number;
   /** Interface to bind; all of them by default (containers). */
   host?: string;
+  /** Entries of one `WriteLogStream` being stored at once; past it the stream is not read. */
+  maxInFlightPerStream?: number;
 }
 
 /** How often the health status is refreshed from a MongoDB ping. */
@@ -48,9 +48,9 @@ export interface GrpcServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** `logs.LogService/WriteLog` plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
+/** `logs.LogService` (`WriteLog` and `WriteLogStream`) plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const { store, logger, port, host = '0.0.0.0' } = options;
+  const { store, logger, port, host = '0.0.0.0', maxInFlightPerStream = 256 } = options;
   const log = logger.child({ transport: 'grpc' });
   const health = new HealthImplementation({ '': 'UNKNOWN', [LOG_SERVICE_NAME]: 'UNKNOWN' });
   const setServing = (status: ServingStatus) => {
@@ -64,8 +64,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     );
 
   const server = new grpc.Server(GRPC_SERVER_OPTIONS);
+  const write = createEntryWriter(store, log, setServing);
+  const streams = createStreamHandler(write, maxInFlightPerStream);
   server.addService(loadLogService().service, {
-    WriteLog: createWriteLogHandler(store, log, setServing),
+    WriteLog: createWriteLogHandler(write),
+    WriteLogStream: streams.handle,
   });
   health.addToServer(server);
 
@@ -83,6 +86,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     close: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        // A stream lives until its caller ends it: end each once it has answered what it holds.
+        streams.close();
         const cut = setTimeout(() => server.forceShutdown(), graceMs);
         cut.unref();
         server.tryShutdown(() => {
@@ -93,36 +98,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   };
 }
 
-function createWriteLogHandler(
-  store: LogStore,
-  log: Logger,
-  setServing: (status: ServingStatus) => void,
-): grpc.handleUnaryCall<LogRequest, LogResponse> {
+function createWriteLogHandler(write: WriteEntry): grpc.handleUnaryCall<LogRequest, LogResponse> {
   return (call, callback) => {
-    const entry = call.request.logEntry;
-    if (!entry) {
-      callback({ code: grpc.status.INVALID_ARGUMENT, details: 'logEntry is required' });
-      return;
-    }
-    const parsed = logInfoParamsSchema.safeParse({
-      name: entry.name,
-      data: entry.data,
-      event_id: metadataString(call.metadata, GRPC_EVENT_ID_METADATA),
-      request_id: acceptOrCreateRequestId(metadataString(call.metadata, GRPC_REQUEST_ID_METADATA)),
-    });
-    if (!parsed.success) {
-      callback({ code: grpc.status.INVALID_ARGUMENT, details: describeZodError(parsed.error) });
-      return;
-    }
-    const { name, data, event_id: eventId, request_id: requestId } = parsed.data;
-    store.insert({ name, data }, { eventId, requestId }).then(
-      () => callback(null, { result: GRPC_LOG_RESULT }),
-      (err: unknown) => {
-        if (isStorageDown(err)) setServing('NOT_SERVING');
-        log.error({ err, requestId }, 'WriteLog could not store the entry');
-        const { kind, reason } = writeFailure(err);
-        callback({ code: GRPC_STATUS[kind], details: `could not store the log entry: ${reason}` });
-      },
+    void write(call.request.logEntry, {
+      eventId: metadataString(call.metadata, GRPC_EVENT_ID_METADATA),
+      requestId: metadataString(call.metadata, GRPC_REQUEST_ID_METADATA),
+    }).then((outcome) =>
+      'result' in outcome ? callback(null, { result: outcome.result }) : callback(outcome),
     );
   };
 }

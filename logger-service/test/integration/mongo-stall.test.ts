@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createLogGrpcClient, type LogGrpcClient } from '@suite/proto';
+import { createLogGrpcClient, createLogStreamClient, type LogGrpcClient } from '@suite/proto';
 import { eventually } from '@suite/test-kit';
 import { type Child, startChild } from '../support/child.js';
 import { LineSocket } from '../support/line-socket.js';
@@ -18,6 +18,7 @@ describe('MongoDB stalled (the stand-in stopped with SIGSTOP)', {
   let standin: Child;
   let service: RunningService;
   let grpc: LogGrpcClient;
+  let grpcStream: LogGrpcClient;
   let socket: LineSocket;
 
   before(async () => {
@@ -28,12 +29,14 @@ describe('MongoDB stalled (the stand-in stopped with SIGSTOP)', {
       { env: { MONGO_OPERATION_TIMEOUT_MS: '1000', MONGO_SERVER_SELECTION_TIMEOUT_MS: '1000' } },
     );
     grpc = createLogGrpcClient({ address: service.grpcAddress, timeoutMs: ANSWER_WITHIN_MS });
+    grpcStream = createLogStreamClient({ address: service.grpcAddress, timeoutMs: ANSWER_WITHIN_MS });
     socket = await LineSocket.connect(service.rpcPort);
   });
   after(async () => {
     standin?.process.kill('SIGCONT');
     socket?.close();
     grpc?.close();
+    grpcStream?.close();
     await service?.close();
     await standin?.stop();
   });
@@ -62,17 +65,15 @@ describe('MongoDB stalled (the stand-in stopped with SIGSTOP)', {
     assert.equal(rpcError.code, -32603);
     assert.match(rpcError.message, /MongoDB (timed out|is unreachable)/);
 
-    await assert.rejects(
-      grpc.writeLog({ name: 'grpc-stall', data: 'd' }),
-      (err: Error & { kind?: string }) => {
-        assert.notEqual(
-          err.kind,
-          'timeout',
-          'the gRPC call waited for the client deadline instead of failing',
-        );
+    for (const [client, name] of [
+      [grpc, 'grpc-stall'],
+      [grpcStream, 'grpc-stream-stall'],
+    ] as const) {
+      await assert.rejects(client.writeLog({ name, data: 'd' }), (err: Error & { kind?: string }) => {
+        assert.notEqual(err.kind, 'timeout', `${name} waited for the client deadline instead of failing`);
         return true;
-      },
-    );
+      });
+    }
 
     const notReady = await readyz();
     assert.equal(notReady.status, 503);
@@ -89,5 +90,6 @@ describe('MongoDB stalled (the stand-in stopped with SIGSTOP)', {
     socket.sendJson({ jsonrpc: '2.0', id: 2, method: 'LogInfo', params: { name: 'rpc-back', data: 'd' } });
     assert.equal((await socket.nextJson(ANSWER_WITHIN_MS)).result, 'Processed payload via RPC: rpc-back');
     assert.equal(await grpc.writeLog({ name: 'grpc-back', data: 'd' }), 'logged!');
+    assert.equal(await grpcStream.writeLog({ name: 'grpc-stream-back', data: 'd' }), 'logged!');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { containerHeapOptions, SERVICE_MEMORY_LIMIT_MB, SERVICE_NODE_OPTIONS } from '@suite/launcher';
 import { type Child, startChild } from '../support/child.js';
 import { LineSocket } from '../support/line-socket.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
@@ -45,6 +46,8 @@ describe('JSON-RPC client that never reads its answers (the logger as its own pr
         AUTH_SERVICE_URL: 'http://127.0.0.1:9',
         SESSION_SECRET: 'b'.repeat(64),
         LOG_LEVEL: 'info',
+        // Its heap as in the manifests' container, whose limit it must stay under.
+        NODE_OPTIONS: `${SERVICE_NODE_OPTIONS} ${containerHeapOptions()}`,
       },
       /"msg":"listening"/,
     );
@@ -55,7 +58,7 @@ describe('JSON-RPC client that never reads its answers (the logger as its own pr
     await mongo?.close();
   });
 
-  test('when a client floods lines and never reads, then the logger stops reading it, its memory stays bounded and another client is answered', async (t) => {
+  test('when a client floods lines and never reads, then the logger stops reading it, its memory stays bounded under its container limit and another client is answered', async (t) => {
     const good = await LineSocket.connect(rpcPort);
     const call = async (id: number) => {
       good.sendJson({ jsonrpc: '2.0', id, method: 'LogInfo', params: { name: 'good-client', data: 'd' } });
@@ -96,6 +99,10 @@ describe('JSON-RPC client that never reads its answers (the logger as its own pr
     assert.ok(
       peak - baseline < ALLOWED_GROWTH_BYTES,
       `logger memory grew by ${((peak - baseline) / MB).toFixed(0)} MB`,
+    );
+    assert.ok(
+      peak < SERVICE_MEMORY_LIMIT_MB * MB,
+      `logger peaked at ${(peak / MB).toFixed(0)} MB, over the manifests' ${SERVICE_MEMORY_LIMIT_MB} MB`,
     );
   });
 });

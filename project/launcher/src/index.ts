@@ -27,7 +27,12 @@ import {
   type Wiring,
 } from './services.js';
 
-export type { ServiceName } from './services.js';
+export {
+  containerHeapOptions,
+  SERVICE_MEMORY_LIMIT_MB,
+  SERVICE_NODE_OPTIONS,
+  type ServiceName,
+} from './services.js';
 
 export interface SuiteOptions {
   services?: readonly ServiceName[];

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const SERVICE_NAMES = [
@@ -34,14 +35,38 @@ export function serviceScript(name: ServiceName): string {
 
 /**
  * The heap setting every service runs with, here and in the images (each Dockerfile's NODE_OPTIONS).
- * V8 sizes its collections by the heap limit. At a large machine's default (a limit of several GB) a
- * busy service lets its young generation grow to 64 MB semi-spaces and its old generation to about
- * four times what is live before collecting, and passes 300 MB resident under load: more than the
- * 256 Mi the Kubernetes manifests allow. With 8 MB semi-spaces and a 128 MB old generation, V8 grows
- * the old generation by about 1.3× of what is live (20–40 MB) and a service stays near 140 MB, for
- * more CPU spent collecting (see the README, "Memory").
+ * The old generation may take half the memory the process has: half its container's limit (Node
+ * reads the cgroup), half the machine's where there is none (`make run`). Node's own default is also
+ * half, but never under 256 MB, which in a 256 Mi container leaves nothing for the young generation,
+ * code and buffers. V8 sizes the young generation by the heap limit too: 1 MB semi-spaces in such a
+ * container (a scavenge every megabyte allocated), 64 MB on a large machine; a fixed size keeps
+ * both cases at the one measured (see the README, "Memory").
  */
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=128';
+export const SERVICE_NODE_OPTIONS = '--max-old-space-size-percentage=50 --max-semi-space-size=16';
+
+/** The memory limit the manifests give every service (Kubernetes `limits.memory: 256Mi`, Swarm `256M`). */
+export const SERVICE_MEMORY_LIMIT_MB = 256;
+
+/**
+ * Flags that size a service's heap as Node sizes it inside a container limited to `limitMb`, on a
+ * machine without that limit: the heap setting's share of the limit, restated as a share of this
+ * machine's memory (Node takes fractions, and the later share wins). The bench and the tests that
+ * hold a service to the manifests' limit add these after the heap setting.
+ */
+export function containerHeapOptions(
+  limitMb = SERVICE_MEMORY_LIMIT_MB,
+  machineBytes = memoryNodeSees(),
+): string {
+  const share = Number(/--max-old-space-size-percentage=([\d.]+)/.exec(SERVICE_NODE_OPTIONS)?.[1]);
+  const percent = (share * limitMb * 1024 * 1024) / machineBytes;
+  return `--max-old-space-size-percentage=${percent.toFixed(4)}`;
+}
+
+/** What Node sizes the heap by: the cgroup's limit when there is one below the machine's memory. */
+export function memoryNodeSees(): number {
+  const limit = process.constrainedMemory();
+  return limit > 0 && limit < os.totalmem() ? limit : os.totalmem();
+}
 
 /** The suite's heap setting first, so whatever the caller's NODE_OPTIONS say wins. */
 export function serviceNodeOptions(callerOptions: string | undefined): string {

@@ -8,7 +8,7 @@ import { readText, repoPath, workspaceDependencies, workspaces } from '../suppor
 // The current Node LTS line, pinned to one release: the same Node CI runs `make test` on (.ci/run).
 const RUNTIME_BASE = 'node:24.22.3-bookworm-slim';
 // The heap setting `make run` gives every service too (project/launcher, SERVICE_NODE_OPTIONS).
-const HEAP_SETTING = '--max-semi-space-size=8 --max-old-space-size=128';
+const HEAP_SETTING = '--max-old-space-size-percentage=50 --max-semi-space-size=16';
 
 describe('Dockerfiles', () => {
   test('when listing services, then each has a Dockerfile', () => {
@@ -98,8 +98,11 @@ describe('Dockerfiles', () => {
         assert.deepEqual(JSON.parse(cmd), ['node', 'dist/main.js'], 'CMD must be exec form');
       });
 
-      test('when the container runs, then Node has the heap limit the launcher gives the service natively', () => {
-        assert.equal(envOf(runtime).NODE_OPTIONS, HEAP_SETTING);
+      test('when the container runs, then Node has the heap setting the launcher gives the service natively, sized by the container and never a fixed cap', () => {
+        const options = envOf(runtime).NODE_OPTIONS;
+        assert.equal(options, HEAP_SETTING);
+        assert.match(options ?? '', /--max-old-space-size-percentage=\d+/);
+        assert.doesNotMatch(options ?? '', /--max-old-space-size=/);
       });
 
       test('when Docker checks health, then it probes /ping with node (the slim image has no curl)', () => {

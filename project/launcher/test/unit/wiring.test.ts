@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { formatLogLine } from '../../src/log-format.js';
 import {
+  containerHeapOptions,
   FIXED_PORTS,
   readiness,
+  SERVICE_MEMORY_LIMIT_MB,
   SERVICE_NAMES,
   SERVICE_NODE_OPTIONS,
   serviceEnv,
@@ -85,13 +88,63 @@ describe('log lines', () => {
     assert.equal(formatLogLine('{not json', false), '{not json');
   });
 
-  test('when a service starts, then it gets the heap limit, and flags the caller gives come after it and win', () => {
-    assert.match(SERVICE_NODE_OPTIONS, /--max-old-space-size=\d+/);
+  test('when a service starts, then it gets the heap setting with no fixed cap, and flags the caller gives come after it', () => {
+    assert.match(SERVICE_NODE_OPTIONS, /--max-old-space-size-percentage=\d+/);
+    assert.doesNotMatch(SERVICE_NODE_OPTIONS, /--max-old-space-size=/);
     assert.equal(serviceNodeOptions(undefined), SERVICE_NODE_OPTIONS);
     assert.equal(serviceNodeOptions(''), SERVICE_NODE_OPTIONS);
     assert.equal(
-      serviceNodeOptions('--max-old-space-size=1024'),
-      `${SERVICE_NODE_OPTIONS} --max-old-space-size=1024`,
+      serviceNodeOptions('--max-old-space-size-percentage=75'),
+      `${SERVICE_NODE_OPTIONS} --max-old-space-size-percentage=75`,
     );
+  });
+
+  test("when Node runs with the setting, then its heap limit is that share of the memory it has (its container limit, else the machine) plus the young generation, and a caller's share wins", () => {
+    const MB = 1024 * 1024;
+    const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]);
+    // What Node sizes the heap by: the cgroup limit when there is one below the machine's memory.
+    const probe = `const os = require('node:os');
+      const limit = process.constrainedMemory();
+      const has = limit > 0 && limit < os.totalmem() ? limit : os.totalmem();
+      console.log(JSON.stringify({ heap: require('node:v8').getHeapStatistics().heap_size_limit, has }));`;
+    const heapWith = (options: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['-e', probe], {
+          env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: options },
+          encoding: 'utf8',
+        }),
+      ) as { heap: number; has: number };
+    for (const [options, share] of [
+      [SERVICE_NODE_OPTIONS, Number(/percentage=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]) / 100],
+      [serviceNodeOptions('--max-old-space-size-percentage=75'), 0.75],
+    ] as const) {
+      const { heap, has } = heapWith(options);
+      // The young generation is three semi-spaces' worth on top of the old generation's share.
+      const expected = share * has + 3 * semiSpaceMb * MB;
+      assert.ok(
+        Math.abs(heap - expected) < 0.02 * expected,
+        `${options}: heap limit ${(heap / MB).toFixed(0)} MB, expected about ${(expected / MB).toFixed(0)} MB of ${(has / MB).toFixed(0)} MB`,
+      );
+    }
+  });
+
+  test("when a service is sized as in the manifests' container, then its old generation is the setting's share of that limit whatever the machine has", () => {
+    const MB = 1024 * 1024;
+    const share = Number(/percentage=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]) / 100;
+    const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(SERVICE_NODE_OPTIONS)?.[1]);
+    for (const limitMb of [SERVICE_MEMORY_LIMIT_MB, 1024]) {
+      const options = serviceNodeOptions(containerHeapOptions(limitMb));
+      const heap = Number(
+        execFileSync(process.execPath, ['-p', "require('node:v8').getHeapStatistics().heap_size_limit"], {
+          env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: options },
+          encoding: 'utf8',
+        }),
+      );
+      const expected = (share * limitMb + 3 * semiSpaceMb) * MB;
+      assert.ok(
+        Math.abs(heap - expected) < 0.02 * expected,
+        `${limitMb} MB: heap limit ${(heap / MB).toFixed(0)} MB, expected about ${(expected / MB).toFixed(0)} MB`,
+      );
+    }
   });
 });

@@ -1,0 +1,83 @@
+import * as grpc from '@grpc/grpc-js';
+import type { LogStreamEntry, LogStreamResult } from '@suite/proto';
+import type { WriteEntry } from './write-entry.js';
+
+export interface StreamHandler {
+  handle: grpc.handleBidiStreamingCall<LogStreamEntry, LogStreamResult>;
+  /** Answers what every open stream holds, then ends it; entries that arrive meanwhile get UNAVAILABLE. */
+  close(): void;
+}
+
+interface OpenStream {
+  call: grpc.ServerDuplexStream<LogStreamEntry, LogStreamResult>;
+  inFlight: number;
+  /** The caller half-closed it, or the server is closing. */
+  ending: boolean;
+}
+
+/**
+ * `WriteLogStream`: each entry is stored on its own, as a unary `WriteLog` would store it, and
+ * answered by id as soon as its write settles, so one slow or refused entry holds up no other.
+ * Past `maxInFlight` entries of one stream the stream is not read (HTTP/2 flow control then holds
+ * the caller), as a JSON-RPC connection is not read past its bound.
+ */
+export function createStreamHandler(write: WriteEntry, maxInFlight: number): StreamHandler {
+  const open = new Set<OpenStream>();
+  let closing = false;
+
+  const endWhenAnswered = (stream: OpenStream) => {
+    if (!stream.ending || stream.inFlight > 0) return;
+    open.delete(stream);
+    if (!stream.call.writableEnded) stream.call.end();
+  };
+
+  const handle: StreamHandler['handle'] = (call) => {
+    const stream: OpenStream = { call, inFlight: 0, ending: closing };
+    open.add(stream);
+    call.on('data', (entry: LogStreamEntry) => {
+      if (closing) {
+        call.write(
+          answerOf(entry.id, { code: grpc.status.UNAVAILABLE, details: 'the logger is shutting down' }),
+        );
+        return;
+      }
+      stream.inFlight++;
+      if (stream.inFlight >= maxInFlight) call.pause();
+      void write(entry.logEntry, {
+        requestId: entry.request_id || undefined,
+        eventId: entry.event_id || undefined,
+      }).then((outcome) => {
+        stream.inFlight--;
+        if (!call.cancelled && !call.writableEnded) call.write(answerOf(entry.id, outcome));
+        if (stream.inFlight === maxInFlight - 1 && !closing) call.resume();
+        endWhenAnswered(stream);
+      });
+    });
+    call.on('end', () => {
+      stream.ending = true;
+      endWhenAnswered(stream);
+    });
+    // The caller went away: nothing left to answer, the writes in flight still finish.
+    call.on('cancelled', () => open.delete(stream));
+    call.on('error', () => open.delete(stream));
+    endWhenAnswered(stream);
+  };
+
+  return {
+    handle,
+    close() {
+      closing = true;
+      for (const stream of open) {
+        stream.ending = true;
+        endWhenAnswered(stream);
+      }
+    },
+  };
+}
+
+function answerOf(
+  id: number,
+  outcome: { code: grpc.status; result?: string; details?: string },
+): LogStreamResult {
+  return { id, code: outcome.code, result: outcome.result ?? '', details: outcome.details ?? '' };
+}
