@@ -78,7 +78,7 @@ export async function buildLoggerService(
       store: countWrites(store, writes, 'rpc'),
       logger,
       port: config.RPC_PORT,
-      host: config.HOST,
+      host: config.BIND_HOST,
       maxLineBytes: config.RPC_MAX_LINE_BYTES,
       maxBatch: config.RPC_MAX_BATCH,
       maxInFlightPerConnection: config.RPC_MAX_IN_FLIGHT_PER_CONNECTION,
@@ -91,7 +91,7 @@ export async function buildLoggerService(
       store: countWrites(store, writes, 'grpc'),
       logger,
       port: config.GRPC_PORT,
-      host: config.HOST,
+      host: config.BIND_HOST,
     });
     closers.push(() => grpc.close(overrides.closeGraceMs));
     const app = createApp({
