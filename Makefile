@@ -30,11 +30,14 @@ build: node_modules ## Compile every package (tsc -b)
 lint: node_modules ## Lint and check formatting (biome)
 	npm run lint
 
+# The administrator's password without set-up: SEED_PASSWORD (shell or .env), else .data/admin-password.
+COMPOSE_UP := COMPOSE="$(COMPOSE)" bash project/compose-up.sh up -d
+
 up: ## Docker Compose: start the suite (Compose v2 builds our six images first: they are never pulled)
-	$(COMPOSE) up -d
+	$(COMPOSE_UP)
 
 up_build: ## Docker Compose: build every image, then start the suite
-	$(COMPOSE) up -d --build
+	$(COMPOSE_UP) --build
 
 down: ## Docker Compose: stop the suite
 	$(COMPOSE) down
@@ -43,7 +46,7 @@ logs: ## Docker Compose: follow every service's logs
 	$(COMPOSE) logs -f --tail=100
 
 auth: ## Docker Compose: rebuild and restart authentication-service
-	$(COMPOSE) up -d --build --no-deps authentication-service
+	$(COMPOSE_UP) --build --no-deps authentication-service
 broker: ## Docker Compose: rebuild and restart broker-service
 	$(COMPOSE) up -d --build --no-deps broker-service
 logger: ## Docker Compose: rebuild and restart logger-service
