@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
 import { uniqueName } from '@suite/test-kit';
 import pg from 'pg';
 import { DEMO_USER } from '../../src/users/public-credentials.js';
@@ -44,7 +44,11 @@ async function runInitScript(role: string, database: string): Promise<RoleAndDat
 }
 
 /** Runs `sql` as the role on `database`; resolves to the error code PostgreSQL answered, if any. */
-async function asRole(target: RoleAndDatabase, sql: string, database = target.database): Promise<string | undefined> {
+async function asRole(
+  target: RoleAndDatabase,
+  sql: string,
+  database = target.database,
+): Promise<string | undefined> {
   const url = new URL(target.url);
   url.pathname = `/${database}`;
   const client = new pg.Client({ connectionString: url.toString() });
@@ -80,7 +84,10 @@ describe('the PostgreSQL role the deployments make for authentication-service', 
   test('when the service runs as that role, then it migrates, seeds, signs the demo user in and owns every table', async () => {
     const service = await startService(fresh.url, { BCRYPT_COST: '4' });
     try {
-      const res = await service.post('/authenticate', { email: DEMO_USER.email, password: DEMO_USER.password });
+      const res = await service.post('/authenticate', {
+        email: DEMO_USER.email,
+        password: DEMO_USER.password,
+      });
       assert.equal(res.status, 202);
     } finally {
       await service.close();

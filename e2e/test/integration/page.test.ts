@@ -23,7 +23,10 @@ function listeningAddresses(port: number): string[] {
       found.push(
         address.length === 8
           ? // IPv4, in the kernel's byte order: 0100007F is 127.0.0.1.
-            (address.match(/../g) ?? []).reverse().map((byte) => Number.parseInt(byte, 16)).join('.')
+            (address.match(/../g) ?? [])
+              .reverse()
+              .map((byte) => Number.parseInt(byte, 16))
+              .join('.')
           : /^0+$/.test(address)
             ? '::'
             : `ipv6 ${address}`,
@@ -171,7 +174,7 @@ describe('the test page, end to end', () => {
       page.click('button[type=submit]'),
     ]);
     assert.equal(answer.status(), 403);
-    assert.match(await page.locator('body').innerText(), /Not an administrator/i);
+    assert.match((await page.locator('body').textContent()) ?? '', /Not an administrator/i);
     const dashboard = await page.goto(`${suite.urls.logger}/admin/dashboard`, { waitUntil: 'load' });
     assert.match(dashboard?.url() ?? '', /\/login$/, 'no admin session was opened');
     // The seed administrator still signs in, so the refusal is about this user, not a broken form.

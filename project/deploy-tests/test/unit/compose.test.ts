@@ -78,7 +78,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test("when MailHog runs, then its web UI and API (which read and release every mail) are published on 127.0.0.1 only", () => {
+  test('when MailHog runs, then its web UI and API (which read and release every mail) are published on 127.0.0.1 only', () => {
     const ui = (compose.services.mailhog.ports as string[]).filter((p) => p.endsWith(':8025'));
     assert.equal(ui.length, 1);
     assert.match(ui[0]!, /^127\.0\.0\.1:/);
