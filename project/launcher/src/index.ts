@@ -41,7 +41,7 @@ export interface SuiteOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   output?: OutputMode;
   colour?: boolean;
-  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL, MAIL_HOST, BIND_HOST and SEED_PASSWORD are read from. */
+  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL, MAIL_HOST (and, for make run, BIND_HOST and SEED_PASSWORD) are read from. */
   sourceEnv?: NodeJS.ProcessEnv;
 }
 
@@ -83,11 +83,13 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const names = options.services ?? SERVICE_NAMES;
   const output =
     options.output ?? (source.SUITE_OUTPUT === 'prefixed' || mode === 'fixed' ? 'prefixed' : 'silent');
-  const { bindHost, peerHost } = bindAddresses(source.BIND_HOST);
   const ports = await planPorts(mode);
   const ephemeral = mode === 'ephemeral';
+  // The tests ignore the shell's BIND_HOST and SEED_PASSWORD (one exported for a deployment, say):
+  // they run on loopback with the published test password, which only loopback accepts.
+  const { bindHost, peerHost } = bindAddresses(ephemeral ? undefined : source.BIND_HOST);
   const adminPassword: AdminPassword = ephemeral
-    ? { password: source.SEED_PASSWORD || TEST_ADMIN_PASSWORD, source: 'the tests' }
+    ? { password: TEST_ADMIN_PASSWORD, source: 'the tests' }
     : localAdminPassword(REPOSITORY_ROOT, source);
   const suffix = randomSuffix();
 
