@@ -30,11 +30,14 @@ build: node_modules ## Compile every package (tsc -b)
 lint: node_modules ## Lint and check formatting (biome)
 	npm run lint
 
+# The administrator's password without set-up: SEED_PASSWORD (shell or .env), else .data/admin-password.
+COMPOSE_UP := COMPOSE="$(COMPOSE)" bash project/compose-up.sh up -d
+
 up: ## Docker Compose: start the suite (Compose v2 builds our six images first: they are never pulled)
-	$(COMPOSE) up -d
+	$(COMPOSE_UP)
 
 up_build: ## Docker Compose: build every image, then start the suite
-	$(COMPOSE) up -d --build
+	$(COMPOSE_UP) --build
 
 down: ## Docker Compose: stop the suite
 	$(COMPOSE) down
@@ -43,7 +46,7 @@ logs: ## Docker Compose: follow every service's logs
 	$(COMPOSE) logs -f --tail=100
 
 auth: ## Docker Compose: rebuild and restart authentication-service
-	$(COMPOSE) up -d --build --no-deps authentication-service
+	$(COMPOSE_UP) --build --no-deps authentication-service
 broker: ## Docker Compose: rebuild and restart broker-service
 	$(COMPOSE) up -d --build --no-deps broker-service
 logger: ## Docker Compose: rebuild and restart logger-service
@@ -78,18 +81,30 @@ push: ## Push every service image to $(REGISTRY) (refuses the default `local`, w
 	for s in $(SERVICES); do docker push $(REGISTRY)/$$s:$(TAG) || exit 1; done
 
 # Every node must be able to pull the images, so with a REGISTRY they are pushed before deploying.
-swarm_up: images ## Docker Swarm: deploy stack $(STACK) (project/swarm.yml, Caddy in front; pushes when REGISTRY is set)
+swarm_up: images ## Docker Swarm: deploy stack $(STACK) (project/swarm.yml, Caddy in front; needs its passwords, see project/DEPLOY.md)
 	@if [ "$(REGISTRY)" != local ]; then $(MAKE) --no-print-directory push; fi
 	REGISTRY=$(REGISTRY) TAG=$(TAG) docker stack deploy -c project/swarm.yml $(STACK)
 
 swarm_down: ## Docker Swarm: remove the stack
 	docker stack rm $(STACK)
 
-k8s_up: ## Kubernetes: create namespace $(K8S_NAMESPACE) and the logger's session Secret when missing, apply project/k8s
+# The Secrets are made once per namespace with random values (project/DEPLOY.md, "Kubernetes") and kept
+# by k8s_down, like the data they guard.
+k8s_up: ## Kubernetes: create namespace $(K8S_NAMESPACE) and its Secrets (random passwords) when missing, apply project/k8s
 	kubectl get namespace $(K8S_NAMESPACE) >/dev/null 2>&1 || kubectl create namespace $(K8S_NAMESPACE)
+	kubectl -n $(K8S_NAMESPACE) get secret suite-credentials >/dev/null 2>&1 || \
+	  kubectl -n $(K8S_NAMESPACE) create secret generic suite-credentials \
+	    --from-literal=SEED_PASSWORD=$$(openssl rand -base64 18) \
+	    --from-literal=POSTGRES_PASSWORD=$$(openssl rand -hex 24) \
+	    --from-literal=AUTH_DB_PASSWORD=$$(openssl rand -hex 24) \
+	    --from-literal=MONGO_ROOT_PASSWORD=$$(openssl rand -hex 24) \
+	    --from-literal=LOGGER_MONGO_PASSWORD=$$(openssl rand -hex 24) \
+	    --from-literal=RABBITMQ_PASSWORD=$$(openssl rand -hex 24)
 	kubectl -n $(K8S_NAMESPACE) get secret logger-session >/dev/null 2>&1 || \
 	  kubectl -n $(K8S_NAMESPACE) create secret generic logger-session --from-literal=SESSION_SECRET=$$(openssl rand -hex 32)
 	kubectl apply -k project/k8s
+	@echo "Admin UI: http://admin.suite.localhost/login (admin@example.com; password:" \
+	  "kubectl -n $(K8S_NAMESPACE) get secret suite-credentials -o jsonpath='{.data.SEED_PASSWORD}' | base64 -d)"
 
 k8s_down: ## Kubernetes: delete what the base created (the namespace, volume claims and session Secret stay)
 	kubectl delete -k project/k8s

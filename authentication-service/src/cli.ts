@@ -3,11 +3,17 @@ import { parseArgs } from 'node:util';
 import { createLogger, describeZodError } from '@suite/toolbox';
 import { read } from 'read';
 import { z } from 'zod';
-import { configSchema, readConfig } from './config.js';
+import { configSchema, isLocalDevelopment, readConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { openUserDatabase } from './db/open.js';
-import { emailField, newPasswordField } from './users/credentials.js';
+import { emailField, newPasswordField, normaliseEmail } from './users/credentials.js';
 import { createPasswordHasher } from './users/passwords.js';
+import {
+  adminPasswordProblem,
+  DEMO_USER,
+  isDemoUser,
+  PUBLISHED_PASSWORDS,
+} from './users/public-credentials.js';
 import { createUserStore } from './users/store.js';
 
 const USAGE = `Usage: npm run -w @suite/authentication-service user -- <command> [options]
@@ -20,6 +26,8 @@ Commands:
   grant-admin --email <email>
   revoke-admin --email <email>
       Give or take away the admin right (the logger's admin UI accepts only administrators).
+      The page's demo user (${DEMO_USER.email}) never gets it, and outside local development
+      (BIND_HOST=127.0.0.1) no administrator gets a password published in this repository.
   list
       Show every user (never the password hashes).
 
@@ -115,6 +123,12 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`error: no user with email ${email}\n`);
       return 1;
     };
+    const refuse = (reason: string) => {
+      io.err(`error: ${reason}\n`);
+      return 1;
+    };
+    const demoRefused = `${DEMO_USER.email} is the page's demo user, whose password is public: it cannot be an administrator`;
+    const local = isLocalDevelopment(config);
     if (chosen === 'list') {
       for (const u of await users.list()) {
         io.out(
@@ -124,6 +138,9 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (chosen === 'add' && add && password) {
+      if (add.admin && isDemoUser(normaliseEmail(email))) return refuse(demoRefused);
+      const problem = add.admin ? adminPasswordProblem(password, local) : undefined;
+      if (problem) return refuse(`the password ${problem}`);
       const passwordHash = await (await createPasswordHasher(config.BCRYPT_COST)).hash(password);
       const created = await users.insert({
         email,
@@ -142,12 +159,29 @@ async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (chosen === 'reset-password' && password) {
+      const user = await users.findByEmail(email);
+      if (!user) return missing();
+      const problem = user.admin ? adminPasswordProblem(password, local) : undefined;
+      if (problem) return refuse(`${email} is an administrator: the password ${problem}`);
       const passwordHash = await (await createPasswordHasher(config.BCRYPT_COST)).hash(password);
       if (!(await users.setPasswordHash(email, passwordHash))) return missing();
       io.out(`password reset for ${email}\n`);
       return 0;
     }
     const admin = chosen === 'grant-admin';
+    if (admin && isDemoUser(normaliseEmail(email))) return refuse(demoRefused);
+    if (admin && !local) {
+      const user = await users.findByEmail(email);
+      if (!user) return missing();
+      const hasher = await createPasswordHasher(config.BCRYPT_COST);
+      for (const published of PUBLISHED_PASSWORDS) {
+        if (await hasher.verify(published, user.passwordHash)) {
+          return refuse(
+            `${email} has a password published in this repository: give it another one with reset-password first`,
+          );
+        }
+      }
+    }
     if (!(await users.setAdmin(email, admin))) return missing();
     io.out(`${email} ${admin ? 'is now an administrator' : 'is no longer an administrator'}\n`);
     return 0;

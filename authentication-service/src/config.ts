@@ -1,12 +1,25 @@
-import { env, loadConfig } from '@suite/toolbox';
+import { ConfigError, env, isLoopbackHost, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
+import { normaliseEmail } from './users/credentials.js';
+import { adminPasswordProblem, DEMO_USER, isDemoUser } from './users/public-credentials.js';
 
 export const configSchema = z.object({
   PORT: env.port(8083),
   LOG_LEVEL: env.logLevel(),
+  BIND_HOST: env.bindHost(),
   DATABASE_URL: env.url('postgres://postgres:password@127.0.0.1:5432/users'),
-  SEED_EMAIL: z.string().email().default('admin@example.com'),
-  SEED_PASSWORD: z.string().min(8).default('verysecret'),
+  SEED_EMAIL: z
+    .string()
+    .email()
+    .default('admin@example.com')
+    .refine((email) => !isDemoUser(normaliseEmail(email)), {
+      message: `must not be the page's demo user ${DEMO_USER.email}, which never holds the admin right`,
+    }),
+  /**
+   * The seed administrator's password, applied whenever it differs from the one applied last (see
+   * users/seed.ts). Unset: the administrator, when created, gets a random password shown nowhere.
+   */
+  SEED_PASSWORD: z.string().min(8).optional(),
   SEED_FIRST_NAME: z.string().default('Admin'),
   SEED_LAST_NAME: z.string().default('User'),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
@@ -24,5 +37,17 @@ export const configSchema = z.object({
 });
 export type Config = z.infer<typeof configSchema>;
 
-export const readConfig = (source: NodeJS.ProcessEnv = process.env): Config =>
-  loadConfig(configSchema, source);
+/** True when nothing but this machine reaches the service: where a published password may guard an admin. */
+export const isLocalDevelopment = (config: Pick<Config, 'BIND_HOST'>): boolean =>
+  isLoopbackHost(config.BIND_HOST);
+
+export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(configSchema, source);
+  // Checked apart from the schema, and the message never holds the value: a password never reaches a log.
+  const problem =
+    config.SEED_PASSWORD === undefined
+      ? undefined
+      : adminPasswordProblem(config.SEED_PASSWORD, isLocalDevelopment(config));
+  if (problem) throw new ConfigError([`SEED_PASSWORD ${problem}`]);
+  return config;
+}

@@ -2,11 +2,12 @@ import { connectWithRetry, createLogger, createMetrics, createResources, type Lo
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { createLoginThrottle } from './auth/throttle.js';
-import type { Config } from './config.js';
+import { type Config, isLocalDevelopment } from './config.js';
 import type { Database } from './db/database.js';
 import { openUserDatabase } from './db/open.js';
 import { createPasswordHasher } from './users/passwords.js';
-import { seedUser } from './users/seed.js';
+import { seedAdmin, seedDemoUser } from './users/seed.js';
+import { createSeedRecord } from './users/seed-record.js';
 import { createUserStore } from './users/store.js';
 
 /** What a test may replace; everything else is built from the configuration as in production. */
@@ -24,7 +25,8 @@ export interface AuthService {
 
 /**
  * The one wiring of the service, used by main.ts and by the tests: opens (creating and migrating
- * when needed) the user database, seeds the first user, and builds the HTTP app. It does not listen.
+ * when needed) the user database, seeds the administrator and the page's demo user, and builds the
+ * HTTP app. It does not listen.
  */
 export async function buildAuthService(
   config: Config,
@@ -51,17 +53,20 @@ export async function buildAuthService(
   try {
     const passwords = await createPasswordHasher(config.BCRYPT_COST);
     const users = createUserStore(db);
-    await seedUser(
+    const seedDeps = {
       users,
       passwords,
-      {
-        email: config.SEED_EMAIL,
-        password: config.SEED_PASSWORD,
-        firstName: config.SEED_FIRST_NAME,
-        lastName: config.SEED_LAST_NAME,
-      },
+      record: createSeedRecord(db),
       logger,
-    );
+      localDevelopment: isLocalDevelopment(config),
+    };
+    await seedAdmin(seedDeps, {
+      email: config.SEED_EMAIL,
+      password: config.SEED_PASSWORD,
+      firstName: config.SEED_FIRST_NAME,
+      lastName: config.SEED_LAST_NAME,
+    });
+    await seedDemoUser(seedDeps);
     const throttle = createLoginThrottle({
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       failuresPerAccountAndAddress: config.RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES,

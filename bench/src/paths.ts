@@ -34,7 +34,7 @@ const FULL_STORE_ENTRIES = 200_000;
 export const SEED_USER = { email: 'admin@example.com', password: 'verysecret' };
 export const BCRYPT_COST = 10;
 
-const BROKER_PATHS: readonly BrokerPath[] = [
+export const BROKER_PATHS: readonly BrokerPath[] = [
   {
     id: 'hit',
     label: 'POST / (broker_hit, confirmed)',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const configSchema = z.object({
   PORT: env.port(8080),
   LOG_LEVEL: env.logLevel(),
+  BIND_HOST: env.bindHost(),
   AUTH_SERVICE_URL: env.url('http://127.0.0.1:8083'),
   MAIL_SERVICE_URL: env.url('http://127.0.0.1:8084'),
   LOGGER_SERVICE_URL: env.url('http://127.0.0.1:8082'),

@@ -8,6 +8,7 @@ runMain(SERVICE, async () => {
   const broker = buildBroker(config);
   await serveHttp(broker.app, {
     port: config.PORT,
+    host: config.BIND_HOST,
     logger: broker.logger,
     closeAfter: [['broker', () => broker.close()]],
   });

@@ -9,9 +9,11 @@
 
   const requests = {
     brokerBtn: { path: '/' },
+    // The demo user every deployment seeds: this password goes to every visitor, so that user is no
+    // administrator and the logger's admin UI refuses it.
     authBrokerBtn: {
       path: '/handle',
-      body: { action: 'auth', auth: { email: 'admin@example.com', password: 'verysecret' } },
+      body: { action: 'auth', auth: { email: 'demo@example.com', password: 'demo-password' } },
     },
     logBtn: { path: '/handle', body: { action: 'log', log: { name: 'event', data: 'Some kind of data' } } },
     logGBtn: { path: '/log-grpc', body: { log: { name: 'event', data: 'Some kind of gRPC data' } } },

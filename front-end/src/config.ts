@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const configSchema = z.object({
   PORT: env.port(8081),
   LOG_LEVEL: env.logLevel(),
+  BIND_HOST: env.bindHost(),
   BROKER_URL: env.url('http://localhost:8080'),
 });
 export type Config = z.infer<typeof configSchema>;

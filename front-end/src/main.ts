@@ -8,6 +8,7 @@ runMain(SERVICE, async () => {
   const frontEnd = buildFrontEnd(config);
   await serveHttp(frontEnd.app, {
     port: config.PORT,
+    host: config.BIND_HOST,
     logger: frontEnd.logger,
     details: { brokerUrl: config.BROKER_URL },
     closeAfter: [['front-end', () => frontEnd.close()]],

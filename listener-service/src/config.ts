@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const configSchema = z.object({
   PORT: env.port(8085),
   LOG_LEVEL: env.logLevel(),
+  BIND_HOST: env.bindHost(),
   RABBIT_URL: env.url('amqp://guest:guest@127.0.0.1:5672'),
   LOGGER_TRANSPORT: z.enum(['rpc', 'grpc']).default('rpc'),
   LOGGER_RPC_ADDR: env.hostPort('127.0.0.1:5001'),

@@ -7,6 +7,7 @@ runMain('listener-service', async () => {
   const listener = buildListener(config);
   await serveHttp(listener.app, {
     port: config.PORT,
+    host: config.BIND_HOST,
     logger: listener.logger,
     details: { queue: config.QUEUE_NAME, exchange: config.EXCHANGE_NAME, transport: config.LOGGER_TRANSPORT },
     // After the HTTP server: stop consuming, drain in-flight events, close the logger client.

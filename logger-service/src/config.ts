@@ -7,7 +7,7 @@ export const configSchema = z.object({
   PORT: env.port(8082),
   LOG_LEVEL: env.logLevel(),
   /** Interface the HTTP, JSON-RPC and gRPC listeners bind; every interface when unset (containers). */
-  HOST: z.string().optional(),
+  BIND_HOST: env.bindHost(),
   MONGO_URL: env.url('mongodb://127.0.0.1:27017/logs'),
   RPC_PORT: env.port(5001),
   GRPC_PORT: env.port(50001),

@@ -7,7 +7,7 @@ runMain('logger-service', async () => {
   const service = await buildLoggerService(config);
   await serveHttp(service.app, {
     port: config.PORT,
-    host: config.HOST,
+    host: config.BIND_HOST,
     logger: service.logger,
     details: { rpcPort: service.rpc.port, grpcPort: service.grpc.port },
     closeAfter: [['logger-service', () => service.close()]],

@@ -80,7 +80,7 @@ export async function buildLoggerService(
       store: countWrites(store, writes, 'rpc'),
       logger,
       port: config.RPC_PORT,
-      host: config.HOST,
+      host: config.BIND_HOST,
       limits: config,
       closeGraceMs: overrides.closeGraceMs,
     });
@@ -89,7 +89,7 @@ export async function buildLoggerService(
       store: countWrites(store, writes, 'grpc'),
       logger,
       port: config.GRPC_PORT,
-      host: config.HOST,
+      host: config.BIND_HOST,
     });
     own('grpc', grpc, (server) => server.close(overrides.closeGraceMs));
     const app = createApp({

@@ -7,6 +7,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 export const configSchema = z.object({
   PORT: env.port(8084),
   LOG_LEVEL: env.logLevel(),
+  BIND_HOST: env.bindHost(),
   MAIL_DOMAIN: z.string().default('localhost'),
   MAIL_HOST: z.string().default('127.0.0.1'),
   MAIL_PORT: env.port(1025),

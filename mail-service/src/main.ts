@@ -7,6 +7,7 @@ runMain('mail-service', async () => {
   const service = buildMailService(config);
   await serveHttp(service.app, {
     port: config.PORT,
+    host: config.BIND_HOST,
     logger: service.logger,
     details: { smtp: `${config.MAIL_HOST}:${config.MAIL_PORT}` },
     closeAfter: [['mail-service', () => service.close()]],

@@ -94,6 +94,9 @@ export BROKER_HOST_PORT=${free[0]} FRONT_END_HOST_PORT=${free[1]} LOGGER_HOST_PO
   MONGO_HOST_PORT=${free[9]} RABBITMQ_HOST_PORT=${free[10]} RABBITMQ_MANAGEMENT_HOST_PORT=${free[11]} \
   MAILHOG_SMTP_HOST_PORT=${free[12]} MAILHOG_UI_HOST_PORT=${free[13]}
 export BROKER_PUBLIC_URL="http://127.0.0.1:$BROKER_HOST_PORT"
+# What an operator gives the administrator; the checks sign in with it.
+SEED_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+export SEED_PASSWORD
 export CORS_ORIGINS="http://127.0.0.1:$FRONT_END_HOST_PORT,http://localhost:$FRONT_END_HOST_PORT"
 echo "broker $BROKER_HOST_PORT, page $FRONT_END_HOST_PORT, logger $LOGGER_HOST_PORT, mail viewer $MAILHOG_UI_HOST_PORT"
 

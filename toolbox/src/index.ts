@@ -1,5 +1,12 @@
 export { clientAddressKey, parseTrustedProxies, type TrustedProxies } from './client-address.js';
-export { env, loadConfig } from './config.js';
+export {
+  ConfigError,
+  describeSettingProblem,
+  env,
+  isLoopbackHost,
+  isSecretSetting,
+  loadConfig,
+} from './config.js';
 export { type Envelope, sendOk } from './envelope.js';
 export { AppError, badRequest, isAppError, tooManyRequests, unauthorized } from './errors.js';
 export { type HttpStatusOfKind, httpErrorOf, PEER_FAILURE_STATUS, publicMessage } from './failures.js';

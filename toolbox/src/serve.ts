@@ -24,7 +24,7 @@ export async function serveHttp(
   const { logger, details = {}, closeAfter = [] } = options;
   const server = http.createServer(app);
   const port = await listen(server, options.port, options.host);
-  logger.info({ port, ...details }, 'listening');
+  logger.info({ ...(options.host ? { host: options.host } : {}), port, ...details }, 'listening');
   handleShutdown({ logger, steps: [['http', () => closeHttpServer(server)], ...closeAfter] });
   return { server, port };
 }

@@ -9,9 +9,27 @@ export function maintenanceTarget(url: string): { database: string; maintenanceU
   return { database, maintenanceUrl: parsed.toString() };
 }
 
+/** True when the server answers that the database does not exist; other failures are thrown. */
+async function databaseMissing(url: string, connectTimeoutMs: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return false;
+  } catch (err) {
+    // 3D000 invalid_catalog_name: "database ... does not exist".
+    if ((err as { code?: string }).code === '3D000') return true;
+    throw err;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /**
  * Creates the database named in `url` when it does not exist yet, so a fresh server needs no manual
- * step. Two replicas starting together may both try; the loser's "already exists" is fine.
+ * step. Its own database is tried first: a role that owns that database and nothing else (as the
+ * deployments create it) need never reach the maintenance database. Two replicas starting together
+ * may both try to create it; the loser's "already exists" is fine.
  */
 export async function ensureDatabaseExists(
   url: string,
@@ -20,6 +38,7 @@ export async function ensureDatabaseExists(
 ): Promise<void> {
   const { database, maintenanceUrl } = maintenanceTarget(url);
   if (database === 'postgres') return;
+  if (!(await databaseMissing(url, connectTimeoutMs))) return;
   const client = new pg.Client({
     connectionString: maintenanceUrl,
     connectionTimeoutMillis: connectTimeoutMs,

@@ -47,6 +47,18 @@ const migrations: Migration[] = [
     // Nobody is an administrator by default; the seed step grants the seed user when no admin exists.
     sql: 'ALTER TABLE users ADD COLUMN IF NOT EXISTS is_admin boolean NOT NULL DEFAULT false;',
   },
+  {
+    version: 4,
+    name: 'seed passwords applied',
+    // A bcrypt hash of the SEED_PASSWORD last applied to each seed user: a changed SEED_PASSWORD is
+    // applied at the next start, an unchanged one leaves a password set since (the CLI) alone.
+    sql: `
+      CREATE TABLE IF NOT EXISTS seed_passwords (
+        email varchar(255) PRIMARY KEY,
+        password_hash varchar(60) NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
 ];
 
 // Any constant works as long as nothing else in this database uses it for another purpose.

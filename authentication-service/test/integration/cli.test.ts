@@ -2,41 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createDatabase } from '../../src/db/database.js';
 import { createPasswordHasher } from '../../src/users/passwords.js';
+import { DEMO_USER, PUBLISHED_PASSWORDS } from '../../src/users/public-credentials.js';
 import { createUserStore } from '../../src/users/store.js';
-import { dropDatabase, logger, testDatabase } from './support.js';
-
-// The program `npm run user` starts, as built by `npm run build`.
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI with `stdin` piped in (closed after it), bounded in time. */
-function runCli(databaseUrl: string, args: string[], stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, BCRYPT_COST: '10' },
-      timeout: 20_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+import { CLI, dropDatabase, logger, type Run, runCli, testDatabase } from './support.js';
 
 /**
  * Runs the built CLI on a pseudo-terminal (util-linux `script`), typing each answer only once its
@@ -244,6 +214,68 @@ describe('user CLI (the built program)', () => {
       assert.equal(run.code, 2, `${args.join(' ')} exited ${run.code}`);
       assert.match(run.stderr, /Usage:/);
     }
+  });
+
+  test("when the page's demo user is to become an administrator, then the CLI refuses and changes nothing", async () => {
+    // The demo user is seeded by the service; the CLI alone adds it as the page has it.
+    const added = await runCli(
+      database.url,
+      ['add', '--email', DEMO_USER.email, '--first-name', 'Demo', '--last-name', 'User'],
+      `${DEMO_USER.password}\n`,
+    );
+    assert.equal(added.code, 0, added.stderr);
+    for (const args of [
+      ['grant-admin', '--email', 'Demo@Example.com'],
+      ['add', '--email', DEMO_USER.email, '--first-name', 'D', '--last-name', 'U', '--admin'],
+    ]) {
+      const run = await runCli(database.url, args, 'some-other-password\n');
+      assert.equal(run.code, 1, args.join(' '));
+      assert.match(run.stderr, /demo user, whose password is public: it cannot be an administrator/);
+    }
+    assert.equal((await storedUser(database.url, DEMO_USER.email))?.admin, false);
+  });
+
+  test('when an administrator is to get a published password outside local development, then the CLI refuses', async () => {
+    for (const published of PUBLISHED_PASSWORDS) {
+      const reset = await runCli(
+        database.url,
+        ['reset-password', '--email', 'off@example.com'],
+        `${published}\n`,
+      );
+      assert.equal(reset.code, 1, reset.stderr);
+      assert.match(
+        reset.stderr,
+        /off@example\.com is an administrator: the password is a password published/,
+      );
+      assert.doesNotMatch(reset.stderr, new RegExp(published));
+      const add = await runCli(
+        database.url,
+        ['add', '--email', 'boss@example.com', '--first-name', 'B', '--last-name', 'S', '--admin'],
+        `${published}\n`,
+      );
+      assert.equal(add.code, 1, add.stderr);
+      assert.match(add.stderr, /published in this repository/);
+    }
+    assert.equal(await passwordVerifies(database.url, 'off@example.com', 'off-password'), true);
+    assert.equal(await storedUser(database.url, 'boss@example.com'), undefined);
+
+    // An ordinary user may keep one, but then cannot be made an administrator.
+    const plain = await runCli(
+      database.url,
+      ['add', '--email', 'plain@example.com', '--first-name', 'P', '--last-name', 'U'],
+      'verysecret\n',
+    );
+    assert.equal(plain.code, 0, plain.stderr);
+    const grant = await runCli(database.url, ['grant-admin', '--email', 'plain@example.com']);
+    assert.equal(grant.code, 1);
+    assert.match(grant.stderr, /has a password published in this repository: give it another one/);
+    assert.equal((await storedUser(database.url, 'plain@example.com'))?.admin, false);
+
+    // In local development (BIND_HOST on loopback, as make run) the published one is accepted.
+    const local = await runCli(database.url, ['grant-admin', '--email', 'plain@example.com'], '', {
+      BIND_HOST: '127.0.0.1',
+    });
+    assert.equal(local.code, 0, local.stderr);
   });
 
   test('when resetting the password of an unknown email, then it fails', async () => {

@@ -5,7 +5,8 @@ import { ensureDatabaseExists } from '../../src/db/create-database.js';
 import { createDatabase } from '../../src/db/database.js';
 import { runMigrations } from '../../src/db/migrations.js';
 import { createPasswordHasher } from '../../src/users/passwords.js';
-import { seedUser } from '../../src/users/seed.js';
+import { seedAdmin } from '../../src/users/seed.js';
+import { createSeedRecord } from '../../src/users/seed-record.js';
 import { createUserStore } from '../../src/users/store.js';
 import {
   adminQuery,
@@ -41,7 +42,7 @@ describe('database lifecycle', () => {
     );
     assert.deepEqual(
       versions.map((v) => v.version),
-      [1, 2, 3],
+      [1, 2, 3, 4],
     );
   });
 
@@ -53,7 +54,7 @@ describe('database lifecycle', () => {
       ensureDatabaseExists(database.url, logger),
     ]);
     const count = await service.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-    assert.equal(count[0]!.n, 3);
+    assert.equal(count[0]!.n, 4);
   });
 
   test('when two emails differ only in case, then the second insert is refused', async () => {
@@ -66,7 +67,14 @@ describe('database lifecycle', () => {
   test('when the seed runs again after the password changed, then the changed password stays', async () => {
     const users = createUserStore(service.db);
     assert.equal(await users.setPasswordHash(SEED.email, await hashPassword('changed-password')), true);
-    assert.equal(await seedUser(users, await createPasswordHasher(4), SEED, logger), false);
+    const deps = {
+      users,
+      passwords: await createPasswordHasher(4),
+      record: createSeedRecord(service.db),
+      logger,
+      localDevelopment: true,
+    };
+    assert.equal(await seedAdmin(deps, SEED), 'unchanged');
     const old = await service.post('/authenticate', { email: SEED.email, password: SEED.password });
     assert.equal(old.status, 401);
     const changed = await service.post('/authenticate', { email: SEED.email, password: 'changed-password' });

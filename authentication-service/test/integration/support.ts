@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { uniqueName } from '@suite/test-kit';
 import { closeHttpServer, createLogger, listen } from '@suite/toolbox';
 import bcrypt from 'bcrypt';
@@ -127,14 +129,21 @@ export interface RunningService {
 
 /**
  * The service exactly as main.ts builds it (buildAuthService), on port 0. `env` holds the variables a
- * test sets on top of its database, as an operator would set them.
+ * test sets on top of its database, as an operator would set them. Like `make run`, it listens on the
+ * loopback address, which is what lets the seed administrator have the published SEED.password.
  */
 export async function startService(
   databaseUrl: string,
   env: Record<string, string> = {},
   overrides: AuthServiceOverrides = {},
 ): Promise<RunningService> {
-  const config = readConfig({ DATABASE_URL: databaseUrl, DB_POOL_MAX: '4', ...env });
+  const config = readConfig({
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: '4',
+    BIND_HOST: '127.0.0.1',
+    SEED_PASSWORD: SEED.password,
+    ...env,
+  });
   const service = await buildAuthService(config, { logger, ...overrides });
   const server = http.createServer(service.app);
   const port = await listen(server, 0, '127.0.0.1');
@@ -162,3 +171,41 @@ export interface EnvelopeBody {
 }
 
 export const readBody = (res: Response): Promise<EnvelopeBody> => res.json() as Promise<EnvelopeBody>;
+
+/** The program `npm run user` starts, as built by `npm run build`. */
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI with `stdin` piped in (closed after it), bounded in time. `env` adds to the
+ * variables of a container's shell: DATABASE_URL and BCRYPT_COST, and no BIND_HOST (not local development).
+ */
+export function runCli(
+  databaseUrl: string,
+  args: string[],
+  stdin = '',
+  env: Record<string, string> = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, BCRYPT_COST: '10', ...env },
+      timeout: 20_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}

@@ -44,14 +44,14 @@ async function checkSideEffect(
   env: BrokerSuite,
   command: string,
   requestId: string,
-  envelope: { data?: { first_name?: string; eventId?: string } },
+  envelope: { data?: { email?: string; eventId?: string } },
 ): Promise<void> {
   const raw = /-d '([^']*)'/.exec(command)?.[1];
   const body = raw === undefined ? undefined : JSON.parse(raw);
   if (body === undefined) {
     await env.logs.waitFor({ name: 'broker_hit', request_id: requestId });
   } else if (body.action === 'auth') {
-    assert.equal(envelope.data?.first_name, 'Admin');
+    assert.equal(envelope.data?.email, body.auth.email);
   } else if (body.action === 'mail') {
     await env.suite.mail!.waitFor((m) => m.subject === body.mail.subject, 10_000);
   } else {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Suite } from '@suite/launcher';
@@ -8,6 +8,32 @@ import type { Browser, Page } from 'playwright-core';
 import { startWholeSuite } from '../support/suite.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
+
+/** The local addresses of the listening TCP sockets on `port`, as the kernel lists them (/proc/net/tcp{,6}). */
+function listeningAddresses(port: number): string[] {
+  const LISTEN = '0A';
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (!local || state !== LISTEN) continue;
+      const [address, portHex] = local.split(':') as [string, string];
+      if (Number.parseInt(portHex, 16) !== port) continue;
+      found.push(
+        address.length === 8
+          ? // IPv4, in the kernel's byte order: 0100007F is 127.0.0.1.
+            (address.match(/../g) ?? [])
+              .reverse()
+              .map((byte) => Number.parseInt(byte, 16))
+              .join('.')
+          : /^0+$/.test(address)
+            ? '::'
+            : `ipv6 ${address}`,
+      );
+    }
+  }
+  return found;
+}
 interface Click {
   requestId: string;
   state: string;
@@ -114,16 +140,17 @@ describe('the test page, end to end', () => {
     assert.equal(entries.length, 1);
   });
 
-  test('when Test Auth is clicked, then the admin first name shows and the authentication event is stored', async () => {
+  test("when Test Auth is clicked, then the demo user's first name shows and the authentication event is stored", async () => {
     const result = await click('authBrokerBtn');
     assert.equal(result.state, 'ok', result.text);
     assert.match(result.text, /Response from broker service: Authenticated!/);
-    assert.match(result.text, /Authenticated as Admin/);
+    assert.match(result.text, /Authenticated as Demo/);
     assert.deepEqual(JSON.parse(result.sent), {
       action: 'auth',
-      auth: { email: 'admin@example.com', password: 'verysecret' },
+      auth: { email: 'demo@example.com', password: 'demo-password' },
     });
-    assert.equal(JSON.parse(result.received).data.first_name, 'Admin');
+    assert.equal(JSON.parse(result.received).data.first_name, 'Demo');
+    assert.equal(JSON.parse(result.received).data.admin, false);
     const events = await logs.waitFor({
       name: 'authentication',
       request_id: result.requestId,
@@ -131,6 +158,38 @@ describe('the test page, end to end', () => {
     });
     assert.equal(events.length, 1);
     assert.equal(JSON.parse(events[0]!.data).success, true);
+  });
+
+  test("when the credentials Test Auth sends are used on the logger's admin UI, then it refuses them", async () => {
+    // What every visitor of the page can read: the body the button sends.
+    const { auth } = JSON.parse((await click('authBrokerBtn')).sent) as {
+      auth: { email: string; password: string };
+    };
+    await page.goto(`${suite.urls.logger}/login`, { waitUntil: 'load' });
+    await page.fill('input[name=email]', auth.email);
+    await page.fill('input[name=password]', auth.password);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'),
+      page.click('button[type=submit]'),
+    ]);
+    assert.equal(answer.status(), 403);
+    assert.match((await page.locator('body').textContent()) ?? '', /Not an administrator/i);
+    const dashboard = await page.goto(`${suite.urls.logger}/admin/dashboard`, { waitUntil: 'load' });
+    assert.match(dashboard?.url() ?? '', /\/login$/, 'no admin session was opened');
+    // The seed administrator still signs in, so the refusal is about this user, not a broken form.
+    const admin = await fetch(`${suite.urls.auth}/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.com', password: suite.adminPassword.password }),
+    });
+    assert.equal(((await admin.json()) as { data: { admin: boolean } }).data.admin, true);
+  });
+
+  test('when the suite runs as `make run` starts it, then every port it opened listens on 127.0.0.1 only', () => {
+    assert.equal(suite.bindHost, '127.0.0.1');
+    for (const [name, port] of Object.entries(suite.ports)) {
+      assert.deepEqual(listeningAddresses(port), ['127.0.0.1'], `${name} (port ${port})`);
+    }
   });
 
   /** The logger's count of entries written per transport and kind, from its /metrics. */

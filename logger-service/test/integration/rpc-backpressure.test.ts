@@ -38,7 +38,7 @@ describe('JSON-RPC client that never reads its answers (the logger as its own pr
     logger = await startChild(
       MAIN,
       {
-        HOST: '127.0.0.1',
+        BIND_HOST: '127.0.0.1',
         PORT: '0',
         RPC_PORT: '0',
         GRPC_PORT: '0',

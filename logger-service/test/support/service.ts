@@ -42,7 +42,7 @@ export async function startService(
   const authServer = options.env?.AUTH_SERVICE_URL ? undefined : await startAuthServer();
   const mongo = 'url' in backend ? backend : undefined;
   const config = readConfig({
-    HOST: '127.0.0.1',
+    BIND_HOST: '127.0.0.1',
     PORT: '0',
     RPC_PORT: '0',
     GRPC_PORT: '0',

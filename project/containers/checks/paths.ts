@@ -2,7 +2,16 @@ import { openLogReader, WebClient, waitFor } from '@suite/test-kit';
 import type { Check } from './report.js';
 import { expectStatus, postJson, type Stack } from './stack.js';
 
-const ADMIN = { email: 'admin@example.com', password: 'verysecret' };
+/** The seed administrator: test-containers.sh gives the stack a fresh SEED_PASSWORD, as an operator would. */
+const ADMIN = { email: 'admin@example.com', password: requiredEnv('SEED_PASSWORD') };
+/** The page's Test Auth user, which every deployment seeds and the admin UI refuses. */
+const DEMO = { email: 'demo@example.com', password: 'demo-password' };
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
 
 interface MailHogMessages {
   items: { Content: { Headers: Record<string, string[]>; Body: string } }[];
@@ -41,6 +50,15 @@ export async function pathChecks(stack: Stack): Promise<{ checks: Check[]; close
         expectStatus(answer, 202);
         if (answer.body.data?.email !== ADMIN.email)
           throw new Error(`unexpected user ${JSON.stringify(answer.body.data)}`);
+      },
+    },
+    {
+      name: "the page's demo user signs in, without the admin right",
+      async run() {
+        const answer = await postJson(`${stack.broker}/handle`, { action: 'auth', auth: DEMO });
+        expectStatus(answer, 202);
+        if (answer.body.data?.admin !== false)
+          throw new Error(`the demo user is not an ordinary user: ${JSON.stringify(answer.body.data)}`);
       },
     },
     {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { startMongoStandin, withMongoDatabase } from '@suite/mongo-standin';
 import { DEFAULT_EVENTS_QUEUE, LOGS_EXCHANGE } from '@suite/proto';
 import { startSmtpCatcher } from '@suite/smtp-catcher';
+import { type AdminPassword, localAdminPassword, TEST_ADMIN_PASSWORD } from './admin-password.js';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_RABBIT_URL,
@@ -14,6 +15,7 @@ import {
 import { freePort } from './ports.js';
 import { type OutputMode, ServiceProcess } from './service-process.js';
 import {
+  bindAddresses,
   FIXED_PORTS,
   type PortPlan,
   REPOSITORY_ROOT,
@@ -27,6 +29,7 @@ import {
   type Wiring,
 } from './services.js';
 
+export { TEST_ADMIN_PASSWORD } from './admin-password.js';
 export {
   containerHeapOptions,
   SERVICE_MEMORY_LIMIT_MB,
@@ -42,7 +45,7 @@ export interface SuiteOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   output?: OutputMode;
   colour?: boolean;
-  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL and MAIL_HOST are read from. */
+  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL, MAIL_HOST (and, for make run, BIND_HOST and SEED_PASSWORD) are read from. */
   sourceEnv?: NodeJS.ProcessEnv;
 }
 
@@ -59,6 +62,10 @@ export interface Suite {
   exchangeName: string;
   mail: MailCatcher | undefined;
   mailViewerUrl: string | undefined;
+  /** The address every service listens on (BIND_HOST). */
+  bindHost: string;
+  /** The seed administrator's password and where it comes from. */
+  adminPassword: AdminPassword;
   startService(name: ServiceName): Promise<void>;
   stopService(name: ServiceName): Promise<void>;
   /** The service's process id while it runs (undefined when stopped). */
@@ -82,6 +89,12 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     options.output ?? (source.SUITE_OUTPUT === 'prefixed' || mode === 'fixed' ? 'prefixed' : 'silent');
   const ports = await planPorts(mode);
   const ephemeral = mode === 'ephemeral';
+  // The tests ignore the shell's BIND_HOST and SEED_PASSWORD (one exported for a deployment, say):
+  // they run on loopback with the published test password, which only loopback accepts.
+  const { bindHost, peerHost } = bindAddresses(ephemeral ? undefined : source.BIND_HOST);
+  const adminPassword: AdminPassword = ephemeral
+    ? { password: TEST_ADMIN_PASSWORD, source: 'the tests' }
+    : localAdminPassword(REPOSITORY_ROOT, source);
   const suffix = randomSuffix();
 
   const configuredDatabase = source.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -122,7 +135,9 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
 
   const wiring: Wiring = {
     ports,
-    host: '127.0.0.1',
+    host: peerHost,
+    bindHost,
+    seedPassword: adminPassword.password,
     databaseUrl,
     mongoUrl,
     rabbitUrl,
@@ -180,7 +195,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     if (!p) throw new Error(`${name} is not part of this suite`);
     return p;
   };
-  const http = (port: number) => `http://127.0.0.1:${port}`;
+  const http = (port: number) => `http://${peerHost}:${port}`;
   return {
     urls: {
       broker: http(ports.broker),
@@ -190,7 +205,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       mail: http(ports.mail),
       listener: http(ports.listener),
     },
-    addresses: { loggerRpc: `127.0.0.1:${ports.loggerRpc}`, loggerGrpc: `127.0.0.1:${ports.loggerGrpc}` },
+    addresses: { loggerRpc: `${peerHost}:${ports.loggerRpc}`, loggerGrpc: `${peerHost}:${ports.loggerGrpc}` },
     ports,
     databaseUrl,
     mongoUrl,
@@ -199,6 +214,8 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     exchangeName,
     mail,
     mailViewerUrl: mail?.webUrl,
+    bindHost,
+    adminPassword,
     startService: (name) => service(name).start(),
     stopService: (name) => service(name).stop(),
     pid: (name) => service(name).pid,

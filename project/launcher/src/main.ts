@@ -11,11 +11,18 @@ async function main() {
     `All services ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     `  Test page        ${page}`,
     `  Broker           http://localhost:${suite.ports.broker}   (POST /handle)`,
-    `  Logger admin UI  http://localhost:${suite.ports.logger}/login   (admin@example.com / verysecret)`,
+    `  Logger admin UI  http://localhost:${suite.ports.logger}/login   (${process.env.SEED_EMAIL || 'admin@example.com'}, password ${
+      suite.adminPassword.source === 'SEED_PASSWORD'
+        ? 'from SEED_PASSWORD'
+        : `in ${suite.adminPassword.source}`
+    })`,
     suite.mailViewerUrl
       ? `  Mail viewer      ${suite.mailViewerUrl}`
       : '  Mail viewer      (MAIL_HOST is set: see your SMTP server)',
     `  Listener health  http://localhost:${suite.ports.listener}/readyz`,
+    suite.bindHost === '127.0.0.1'
+      ? '  Every service listens on 127.0.0.1 only (BIND_HOST=0.0.0.0 opens them to the network).'
+      : `  Every service listens on ${suite.bindHost} (BIND_HOST).`,
     'Press Ctrl-C to stop.',
     '',
   ];

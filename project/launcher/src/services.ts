@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -94,7 +95,12 @@ const HTTP_PORT: Record<ServiceName, keyof PortPlan> = {
 
 export interface Wiring {
   ports: PortPlan;
+  /** Where peers call each other (a wildcard BIND_HOST is reached on the loopback address). */
   host: string;
+  /** BIND_HOST of every service: 127.0.0.1 unless the shell says otherwise. */
+  bindHost: string;
+  /** SEED_PASSWORD of the authentication-service. */
+  seedPassword: string;
   databaseUrl: string;
   mongoUrl: string;
   rabbitUrl: string;
@@ -106,7 +112,24 @@ export interface Wiring {
 
 /** Each service's environment, derived from one port plan so every peer address agrees. */
 export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string> {
-  return { PORT: String(w.ports[HTTP_PORT[name]]), ...peerEnv(name, w) };
+  return { PORT: String(w.ports[HTTP_PORT[name]]), BIND_HOST: w.bindHost, ...peerEnv(name, w) };
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * The address services bind (BIND_HOST, default 127.0.0.1: nothing `make run` starts is reachable from
+ * another machine unless asked) and the one their peers call. An IPv4 address, or a wildcard.
+ */
+export function bindAddresses(bindHost: string | undefined): { bindHost: string; peerHost: string } {
+  const bind = bindHost?.trim() || '127.0.0.1';
+  if (WILDCARDS.has(bind)) return { bindHost: bind, peerHost: '127.0.0.1' };
+  if (!isIPv4(bind)) {
+    throw new Error(
+      `BIND_HOST must be an IPv4 address of this machine (127.0.0.1, the default), 0.0.0.0 or ::, not ${JSON.stringify(bind)}`,
+    );
+  }
+  return { bindHost: bind, peerHost: bind };
 }
 
 function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
@@ -121,7 +144,7 @@ function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
         AUTH_SERVICE_URL: http(ports.auth),
       };
     case 'authentication-service':
-      return { DATABASE_URL: w.databaseUrl };
+      return { DATABASE_URL: w.databaseUrl, SEED_PASSWORD: w.seedPassword };
     case 'mail-service':
       return {
         MAIL_HOST: w.mailHost,

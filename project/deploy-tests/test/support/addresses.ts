@@ -44,3 +44,26 @@ export const peerAddresses: Record<string, { host: string; port: number; scheme?
   MONGO_URL: { host: 'mongo', port: 27017, scheme: 'mongodb:' },
   MAIL_HOST: { host: 'mailhog', port: 1025 },
 };
+
+/** A caller outside the namespace: the cluster's Ingress controller. */
+export const INGRESS_CONTROLLER = 'ingress controller';
+
+/**
+ * The README's "who calls whom" as network edges (caller, callee, ports), the only traffic the
+ * Kubernetes NetworkPolicies may allow besides DNS. Keep it in step with the README's diagram.
+ */
+export const callGraph: { from: string; to: string; ports: number[] }[] = [
+  { from: INGRESS_CONTROLLER, to: 'front-end', ports: [8081] },
+  { from: INGRESS_CONTROLLER, to: 'broker-service', ports: [8080] },
+  { from: INGRESS_CONTROLLER, to: 'logger-service', ports: [8082] },
+  { from: 'broker-service', to: 'authentication-service', ports: [8083] },
+  { from: 'broker-service', to: 'mail-service', ports: [8084] },
+  { from: 'broker-service', to: 'logger-service', ports: [8082, 5001, 50001] },
+  { from: 'broker-service', to: 'rabbitmq', ports: [5672] },
+  { from: 'listener-service', to: 'rabbitmq', ports: [5672] },
+  { from: 'listener-service', to: 'logger-service', ports: [5001, 50001] },
+  { from: 'logger-service', to: 'mongo', ports: [27017] },
+  { from: 'logger-service', to: 'authentication-service', ports: [8083] },
+  { from: 'authentication-service', to: 'postgres', ports: [5432] },
+  { from: 'mail-service', to: 'mailhog', ports: [1025] },
+];

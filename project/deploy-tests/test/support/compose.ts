@@ -21,3 +21,16 @@ export function composeConfig(file: string, shell: Record<string, string> = {}) 
   if (result.error) throw result.error;
   return result;
 }
+
+/** The file as `docker-compose config` resolves it (defaults filled in), for checks on the result. */
+export function composeConfigText(file: string, shell: Record<string, string> = {}): string {
+  const result = spawnSync('docker-compose', ['-f', file, 'config'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...shell },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.error) throw result.error;
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout;
+}

@@ -31,8 +31,32 @@ export interface K8sObject {
   object: Yaml;
 }
 
-export const k8sObjects = (): K8sObject[] =>
-  k8sFiles().flatMap((file) => readYamlDocuments('project', 'k8s', file).map((object) => ({ file, object })));
+/**
+ * The base as kustomize renders it, without a cluster: every object of the listed files, and the
+ * ConfigMaps its configMapGenerator makes from files (named as written; kustomize adds a hash suffix
+ * and rewrites the references to match).
+ */
+export const k8sObjects = (): K8sObject[] => [
+  ...k8sFiles().flatMap((file) =>
+    readYamlDocuments('project', 'k8s', file).map((object) => ({ file, object })),
+  ),
+  ...generatedConfigMaps(),
+];
+
+function generatedConfigMaps(): K8sObject[] {
+  const kustomization = readYaml('project', 'k8s', 'kustomization.yaml');
+  return (kustomization.configMapGenerator ?? []).map((generator: { name: string; files?: string[] }) => {
+    const data: Record<string, string> = {};
+    for (const entry of generator.files ?? []) {
+      const [key, file] = entry.includes('=') ? entry.split('=', 2) : [path.basename(entry), entry];
+      data[key!] = readText('project', 'k8s', file!);
+    }
+    return {
+      file: 'kustomization.yaml',
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data },
+    };
+  });
+}
 
 export const workspaces = (): string[] => JSON.parse(readText('package.json')).workspaces;
 

@@ -22,11 +22,11 @@ export function resolvePort(container: Yaml, port: number | string): number {
  * Secrets the base leaves to the operator (no safe value can be committed): the ones project/DEPLOY.md
  * creates with `kubectl ... create secret generic NAME --from-literal=KEY=...`, by name with their keys.
  */
-export function operatorSecrets(): Map<string, string[]> {
+export function operatorSecrets(text = readText('project', 'DEPLOY.md')): Map<string, string[]> {
   const secrets = new Map<string, string[]>();
-  const deploy = readText('project', 'DEPLOY.md');
-  for (const match of deploy.matchAll(
-    /create secret generic ([\w-]+)((?:\s*\\?\s*--from-literal=\w+=\S+)+)/g,
+  // A value is a word or a command substitution ($(openssl rand -hex 24), or $$(...) in a Makefile).
+  for (const match of text.matchAll(
+    /create secret generic ([\w-]+)((?:\s*\\?\s*--from-literal=\w+=(?:\$?\$\([^)]*\)|\S+))+)/g,
   )) {
     secrets.set(
       match[1]!,
@@ -60,13 +60,18 @@ export function containerEnvironment(
     return data;
   };
   const env: Record<string, string> = {};
+  // $(NAME) in a value is replaced by an earlier variable of the container, as the kubelet does; $$ escapes.
+  const expand = (value: string) =>
+    value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name) =>
+      match === '$$' ? '$' : name in env ? env[name]! : match,
+    );
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef) Object.assign(env, dataOf('ConfigMap', source.configMapRef.name));
     if (source.secretRef) Object.assign(env, dataOf('Secret', source.secretRef.name));
   }
   for (const entry of container.env ?? []) {
     if ('value' in entry) {
-      env[entry.name] = String(entry.value ?? '');
+      env[entry.name] = expand(String(entry.value ?? ''));
       continue;
     }
     const ref = entry.valueFrom?.configMapKeyRef ?? entry.valueFrom?.secretKeyRef;
@@ -75,10 +80,20 @@ export function containerEnvironment(
       env[entry.name] = randomBytes(32).toString('hex');
       continue;
     }
+    // A key the operator may add (optional: true) is absent until then.
+    if (ref.optional && entry.valueFrom.secretKeyRef && operatorSecrets().has(ref.name)) continue;
     const data = dataOf(entry.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret', ref.name);
     if (!(ref.key in data))
       throw new Error(`${container.name}: env ${entry.name} refers to missing key ${ref.key}`);
     env[entry.name] = String(data[ref.key]);
   }
   return env;
+}
+
+/** Variables a container defines only to build others ($(NAME) in a later value), not for its process. */
+export function compositionOnly(container: Yaml): string[] {
+  const values = (container.env ?? []).map((e: Yaml) => String(e.value ?? '')).join('\n');
+  return (container.env ?? [])
+    .map((e: Yaml) => e.name as string)
+    .filter((name: string) => values.includes(`$(${name})`));
 }

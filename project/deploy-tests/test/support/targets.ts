@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { envOf, readDockerfile } from './dockerfile.js';
 import { composeEnvironment, requiredFromShell } from './env.js';
 import { k8sObjects, readText, readYaml } from './files.js';
-import { containerEnvironment, find, mainContainer } from './k8s.js';
+import { compositionOnly, containerEnvironment, find, mainContainer } from './k8s.js';
 
 export interface DeployedService {
   /**
@@ -31,7 +31,9 @@ export function deployed(target: Target, name: string): DeployedService {
     const container = mainContainer(deployment.object);
     return {
       environment: { ...imageEnv(name), ...containerEnvironment(container, objects) },
-      explicit: (container.env ?? []).map((e: { name: string }) => e.name),
+      explicit: (container.env ?? [])
+        .map((e: { name: string }) => e.name)
+        .filter((name: string) => !compositionOnly(container).includes(name)),
     };
   }
   const parts = target === 'compose' ? ['docker-compose.yml'] : ['project', 'swarm.yml'];

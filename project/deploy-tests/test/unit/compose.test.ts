@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { infrastructure, serviceNames } from '../support/addresses.js';
-import { composeConfig } from '../support/compose.js';
+import { composeConfig, composeConfigText } from '../support/compose.js';
 import { composeEnvironment, envExample, references } from '../support/env.js';
 import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
 
@@ -71,12 +71,25 @@ describe('docker-compose.yml', () => {
           /\$\{[A-Z_]+_HOST_PORT:-\d+\}:\d+$/,
           `${name}: host port of ${entry} must be a setting`,
         );
-        const mailhogUi = name === 'mailhog' && container === 8025;
-        if (internal[name]?.includes(container) && !mailhogUi) {
+        if (internal[name]?.includes(container)) {
           assert.ok(entry.startsWith('127.0.0.1:'), `${name}: ${entry} must be bound to 127.0.0.1`);
         }
       }
     }
+  });
+
+  test('when MailHog runs, then its web UI and API (which read and release every mail) are published on 127.0.0.1 only', () => {
+    const ui = (compose.services.mailhog.ports as string[]).filter((p) => p.endsWith(':8025'));
+    assert.equal(ui.length, 1);
+    assert.match(ui[0]!, /^127\.0\.0\.1:/);
+    const resolved = composeConfigText('docker-compose.yml');
+    assert.match(resolved, /127\.0\.0\.1:8025:8025/, 'docker-compose resolves it to 127.0.0.1:8025');
+  });
+
+  test('when compose starts without .env, then the administrator has no password written in the repository', () => {
+    const auth = composeEnvironment(compose.services['authentication-service'].environment);
+    assert.equal(auth.SEED_PASSWORD, '', 'empty: make up gives its own, a plain up a random one');
+    assert.equal(envExample().SEED_PASSWORD, '');
   });
 
   test('when the page is opened as localhost or 127.0.0.1, then the broker allows both origins', () => {

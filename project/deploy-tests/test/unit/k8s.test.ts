@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { allPorts, infrastructure, serviceNames, services } from '../support/addresses.js';
+import {
+  allPorts,
+  callGraph,
+  INGRESS_CONTROLLER,
+  infrastructure,
+  serviceNames,
+  services,
+} from '../support/addresses.js';
 import { k8sDir, k8sFiles, k8sObjects, readText, readYaml, type Yaml } from '../support/files.js';
 import { byKind, find, mainContainer, operatorSecrets, podSpec, resolvePort } from '../support/k8s.js';
+import { allowedEdges, CLUSTER_DNS } from '../support/network-policy.js';
 
 // kubernetes-models 4 is CommonJS: one module per apiVersion/kind.
 const require = createRequire(import.meta.url);
@@ -69,6 +77,8 @@ describe('project/k8s kustomize base', () => {
           const ref = entry.valueFrom?.configMapKeyRef ?? entry.valueFrom?.secretKeyRef;
           if (!ref) continue;
           if (entry.valueFrom.secretKeyRef && operatorSecrets().get(ref.name)?.includes(ref.key)) continue;
+          // A key the operator may add to a Secret of theirs (SMTP credentials).
+          if (entry.valueFrom.secretKeyRef && ref.optional && operatorSecrets().has(ref.name)) continue;
           const target = find(objects, entry.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret', ref.name);
           assert.ok(target, `${file}: ${entry.name} refers to missing ${ref.name}`);
           const keys = { ...target.object.data, ...target.object.stringData };
@@ -164,13 +174,17 @@ describe('project/k8s kustomize base', () => {
     assert.deepEqual(ports, [...infrastructure.mailhog!].sort());
   });
 
-  test('when the Ingress routes, then it reaches the page and the broker on ports their Services expose', () => {
+  test('when the Ingress routes, then it reaches the page, the broker and the admin UI on ports their Services expose', () => {
     const ingresses = byKind(objects, 'Ingress');
     assert.ok(ingresses.length > 0, 'no Ingress');
     const backends = ingresses.flatMap(({ object }) =>
       object.spec.rules.flatMap((rule: Yaml) => rule.http.paths.map((p: Yaml) => p.backend.service)),
     );
-    assert.deepEqual([...new Set(backends.map((b: Yaml) => b.name))].sort(), ['broker-service', 'front-end']);
+    assert.deepEqual([...new Set(backends.map((b: Yaml) => b.name))].sort(), [
+      'broker-service',
+      'front-end',
+      'logger-service',
+    ]);
     for (const backend of backends) {
       const target = find(objects, 'Service', backend.name);
       assert.ok(target, `Ingress backend ${backend.name} has no Service`);
@@ -178,6 +192,25 @@ describe('project/k8s kustomize base', () => {
       const matches = ports.some((p: Yaml) => p.port === backend.port.number || p.name === backend.port.name);
       assert.ok(matches, `Ingress reaches ${backend.name} on a port its Service does not expose`);
       if (backend.port.number !== undefined) assert.equal(backend.port.number, services[backend.name]!.http);
+    }
+  });
+
+  test('when /metrics or another internal path is asked through the Ingress, then no rule routes it', () => {
+    const rules = byKind(objects, 'Ingress').flatMap(({ object }) => object.spec.rules);
+    // Kubernetes path matching: Exact is the whole path, Prefix whole path elements.
+    const routes = (path: string) =>
+      rules.some((rule: Yaml) =>
+        rule.http.paths.some((p: Yaml) =>
+          p.pathType === 'Exact'
+            ? p.path === path
+            : p.path === '/' || path === p.path || path.startsWith(`${p.path.replace(/\/$/, '')}/`),
+        ),
+      );
+    for (const path of ['/metrics', '/readyz', '/health/dependencies', '/log', '/api/log']) {
+      assert.equal(routes(path), false, `the Ingress routes ${path}`);
+    }
+    for (const path of ['/', '/handle', '/log-grpc', '/static/app.js', '/login', '/admin/dashboard']) {
+      assert.equal(routes(path), true, `the Ingress does not route ${path}`);
     }
   });
 
@@ -191,5 +224,76 @@ describe('project/k8s kustomize base', () => {
     assert.equal(new URL(config.BROKER_URL).hostname, hostFor('broker-service'));
     const origins = String(config.CORS_ORIGINS).split(',');
     assert.ok(origins.some((o) => new URL(o).hostname === hostFor('front-end')));
+  });
+});
+
+describe('project/k8s network policies', () => {
+  const policies = byKind(objects, 'NetworkPolicy').map(({ object }) => object);
+  const workloads = [...byKind(objects, 'Deployment'), ...byKind(objects, 'StatefulSet')].map(
+    ({ object }) => object.metadata.name as string,
+  );
+
+  test('when nothing else allows it, then every pod is denied traffic in and out', () => {
+    const deny = policies.find(
+      (p) =>
+        Object.keys(p.spec.podSelector ?? {}).length === 0 &&
+        !p.spec.ingress?.length &&
+        !p.spec.egress?.length,
+    );
+    assert.ok(deny, 'no default-deny policy (podSelector {} without rules)');
+    assert.deepEqual([...deny.spec.policyTypes].sort(), ['Egress', 'Ingress']);
+  });
+
+  test('when each service and data store runs, then a NetworkPolicy of its own governs both directions', () => {
+    assert.deepEqual(workloads.sort(), [...serviceNames, ...Object.keys(infrastructure)].sort());
+    for (const name of workloads) {
+      const own = policies.filter(
+        (p) =>
+          p.spec.podSelector?.matchLabels?.['app.kubernetes.io/name'] === name &&
+          [...(p.spec.policyTypes ?? [])].sort().join() === 'Egress,Ingress',
+      );
+      assert.equal(own.length, 1, `${name} has ${own.length} policies of its own`);
+    }
+  });
+
+  test("when the policies are read together, then they allow exactly the README's calls, the Ingress controller and DNS", () => {
+    const { ingress, egress } = allowedEdges(policies, workloads);
+    const expected = callGraph.flatMap(({ from, to, ports }) =>
+      ports.map((port) => `${from} -> ${to} TCP/${port}`),
+    );
+    assert.deepEqual(ingress, [...expected].sort());
+    const dns = workloads.flatMap((w) => [`${w} -> ${CLUSTER_DNS} TCP/53`, `${w} -> ${CLUSTER_DNS} UDP/53`]);
+    const outgoing = expected.filter((edge) => !edge.startsWith(INGRESS_CONTROLLER));
+    assert.deepEqual(egress, [...outgoing, ...dns].sort());
+  });
+
+  test('when a service believes X-Forwarded-For from private ranges, then only the pods meant to send it reach it', () => {
+    const { ingress } = allowedEdges(policies, workloads);
+    const callersOf = (name: string) =>
+      [
+        ...new Set(
+          ingress.filter((e) => e.split(' -> ')[1]!.startsWith(`${name} `)).map((e) => e.split(' -> ')[0]),
+        ),
+      ].sort();
+    for (const { object } of byKind(objects, 'Deployment')) {
+      const trusted = (mainContainer(object).env ?? []).find(
+        (e: Yaml) => e.name === 'TRUSTED_PROXIES',
+      )?.value;
+      if (!trusted || trusted === 'none') continue;
+      const name = object.metadata.name as string;
+      const meant = [...new Set(callGraph.filter((c) => c.to === name).map((c) => c.from))].sort();
+      assert.deepEqual(callersOf(name), meant, name);
+    }
+    assert.deepEqual(callersOf('authentication-service'), ['broker-service', 'logger-service']);
+  });
+
+  test('when MailHog runs, then only the mail-service reaches it, on SMTP: its UI and API are for port-forward', () => {
+    const { ingress } = allowedEdges(policies, workloads);
+    assert.deepEqual(
+      ingress.filter((e) => / -> mailhog /.test(e)),
+      ['mail-service -> mailhog TCP/1025'],
+    );
+    assert.ok(!byKind(objects, 'Ingress').some(({ object }) => JSON.stringify(object).includes('mailhog')));
+    assert.match(readText('project', 'DEPLOY.md'), /port-forward svc\/mailhog 8025/);
   });
 });

@@ -4,8 +4,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { infrastructure, serviceNames, services } from '../support/addresses.js';
+import { parseCaddyfile, route } from '../support/caddy.js';
 import { composeConfig } from '../support/compose.js';
-import { interpolate, requiredFromShell } from '../support/env.js';
+import { composeEnvironment, interpolate, references, requiredFromShell } from '../support/env.js';
 import { readText, readYaml, repoPath, repoRoot } from '../support/files.js';
 import { operatorValue } from '../support/targets.js';
 
@@ -21,14 +22,78 @@ describe('project/swarm.yml', () => {
 
   test('when SESSION_SECRET is not set, then the stack refuses to deploy (no committed default signs sessions)', () => {
     assert.ok(requiredFromShell(stackText).includes('SESSION_SECRET'));
+    const others = Object.fromEntries(
+      requiredFromShell(stackText)
+        .filter((key) => key !== 'SESSION_SECRET')
+        .map((key) => [key, operatorValue()]),
+    );
     const { SESSION_SECRET: _, ...shell } = process.env;
     const result = spawnSync('docker-compose', ['-f', 'project/swarm.yml', 'config', '-q'], {
       cwd: repoRoot,
-      env: shell,
+      env: { ...shell, ...others },
       encoding: 'utf8',
     });
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /SESSION_SECRET/);
+  });
+
+  test('when a credential is not set, then the stack refuses to deploy: no password has a default', () => {
+    const credentials = [
+      'SEED_PASSWORD',
+      'POSTGRES_PASSWORD',
+      'AUTH_DB_PASSWORD',
+      'MONGO_ROOT_PASSWORD',
+      'LOGGER_MONGO_PASSWORD',
+      'RABBITMQ_PASSWORD',
+      'SESSION_SECRET',
+    ];
+    assert.deepEqual(
+      requiredFromShell(stackText)
+        .filter((key) => credentials.includes(key))
+        .sort(),
+      [...credentials].sort(),
+    );
+    // Every other reference to a credential may only default to nothing (SMTP without authentication).
+    for (const { name, fallback } of references(stackText)) {
+      if (/SECRET|PASSWORD|TOKEN|KEY/.test(name)) assert.equal(fallback, '', `${name} defaults to a value`);
+    }
+    for (const key of credentials) {
+      const shell = Object.fromEntries(credentials.filter((k) => k !== key).map((k) => [k, operatorValue()]));
+      assert.throws(() => interpolate(stackText, shell), new RegExp(`${key} is required`));
+    }
+  });
+
+  test('when the services reach the data stores, then as their own users, never as a superuser', () => {
+    const shell = Object.fromEntries(requiredFromShell(stackText).map((key) => [key, operatorValue()]));
+    const env = (service: string) => composeEnvironment(stack.services[service].environment, shell);
+    const database = new URL(env('authentication-service').DATABASE_URL!);
+    assert.equal(database.username, env('postgres').AUTH_DB_USER);
+    assert.notEqual(database.username, env('postgres').POSTGRES_USER);
+    assert.equal(decodeURIComponent(database.password), env('postgres').AUTH_DB_PASSWORD);
+    assert.equal(database.pathname, `/${env('postgres').AUTH_DB_NAME}`);
+    const mongo = new URL(env('logger-service').MONGO_URL!);
+    assert.equal(mongo.username, env('mongo').LOGGER_MONGO_USER);
+    assert.notEqual(mongo.username, env('mongo').MONGO_INITDB_ROOT_USERNAME);
+    assert.equal(mongo.searchParams.get('authSource'), null, 'the user lives in the logs database');
+    // The init scripts that make those users are mounted where the images run them on a new volume.
+    for (const [service, file] of [
+      ['postgres', 'k8s/initdb/postgres-auth-role.sh'],
+      ['mongo', 'k8s/initdb/mongo-logger-user.js'],
+    ] as const) {
+      const mounted = stack.services[service].configs.find((c: { target: string }) =>
+        c.target.startsWith('/docker-entrypoint-initdb.d/'),
+      );
+      assert.ok(mounted, `${service} mounts no init script`);
+      assert.equal(
+        path.resolve(repoPath('project'), stack.configs[mounted.source].file),
+        repoPath('project', file),
+      );
+    }
+  });
+
+  test('when MailHog runs, then its web UI and API are not published (DEPLOY.md says how to open them)', () => {
+    assert.equal(stack.services.mailhog.ports, undefined);
+    assert.match(readText('project', 'DEPLOY.md'), /mailhog:8025/);
   });
 
   test('when listing services, then Caddy, the six services and the four data stores are there', () => {
@@ -64,10 +129,21 @@ describe('project/swarm.yml', () => {
     const file = stack.configs[config.source].file;
     assert.equal(path.resolve(repoPath('project'), file), repoPath('project', 'Caddyfile'));
     assert.ok(existsSync(repoPath('project', 'Caddyfile')));
-    assert.ok(
-      caddy.ports.some((p: string) => String(p).endsWith(':80')),
-      'Caddy must publish port 80',
-    );
+    const published = caddy.ports
+      .map((p: { published: number }) => p.published)
+      .sort((a: number, b: number) => a - b);
+    assert.deepEqual(published, [80, 443, 8082]);
+  });
+
+  test("when Caddy publishes its ports, then in host mode, so it sees each caller's address (not the mesh's)", () => {
+    for (const port of stack.services.caddy.ports) {
+      assert.equal(typeof port, 'object', `${port}: the short syntax publishes through the routing mesh`);
+      assert.equal(port.mode, 'host', `port ${port.published}`);
+      assert.equal(port.published, port.target);
+    }
+    // One Caddy on a known node: two on one node would collide on the host ports.
+    assert.equal(stack.services.caddy.deploy.replicas, 1);
+    assert.match(readText('project', 'DEPLOY.md'), /mode: host/);
   });
 
   test('when Caddy proxies, then it targets the front-end, the broker and the logger admin UI on their documented ports', () => {
@@ -83,11 +159,33 @@ describe('project/swarm.yml', () => {
     }
   });
 
-  test('when the page calls the broker, then BROKER_URL goes through the path Caddy routes to the broker', () => {
+  test('when the page calls the broker, then each path it uses goes through Caddy to the broker', () => {
     const brokerUrl = new URL(interpolate(stack.services['front-end'].environment.BROKER_URL));
-    const caddyfile = readText('project', 'Caddyfile');
-    assert.match(caddyfile, new RegExp(`path ${brokerUrl.pathname} ${brokerUrl.pathname}/\\*`));
+    const [site] = parseCaddyfile(readText('project', 'Caddyfile'));
+    // The page's buttons: POST /, /handle and /log-grpc (front-end/public/app.js).
+    for (const path of ['/', '/handle', '/log-grpc']) {
+      assert.deepEqual(route(site!, `${brokerUrl.pathname}${path}`), {
+        upstream: 'broker-service:8080',
+        path,
+      });
+    }
+    assert.equal(route(site!, '/')?.upstream, 'front-end:8081');
+    assert.equal(route(site!, '/static/app.js')?.upstream, 'front-end:8081');
     const origins = interpolate(stack.services['broker-service'].environment.CORS_ORIGINS);
     assert.ok(origins.split(',').includes(brokerUrl.origin), 'the broker must accept the page origin');
+  });
+
+  test('when /metrics or another internal path is asked through Caddy, then no service answers it', () => {
+    const sites = parseCaddyfile(readText('project', 'Caddyfile'));
+    assert.equal(sites.length, 2);
+    const internal = ['/metrics', '/readyz', '/health/dependencies', '/log', '/api/log'];
+    for (const site of sites) {
+      for (const path of [...internal, ...internal.map((p) => `/api${p}`)]) {
+        assert.equal(route(site, path), undefined, `${site.address} routes ${path}`);
+      }
+    }
+    const admin = sites[1]!;
+    assert.equal(route(admin, '/login')?.upstream, 'logger-service:8082');
+    assert.equal(route(admin, '/admin/dashboard')?.upstream, 'logger-service:8082');
   });
 });

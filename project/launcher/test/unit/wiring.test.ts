@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { TEST_ADMIN_PASSWORD } from '../../src/admin-password.js';
 import { formatLogLine } from '../../src/log-format.js';
 import {
+  bindAddresses,
   containerHeapOptions,
   FIXED_PORTS,
   readiness,
@@ -17,6 +19,8 @@ import {
 const wiring: Wiring = {
   ports: { ...FIXED_PORTS },
   host: '127.0.0.1',
+  bindHost: '127.0.0.1',
+  seedPassword: TEST_ADMIN_PASSWORD,
   databaseUrl: 'postgres://postgres:password@127.0.0.1:5432/users',
   mongoUrl: 'mongodb://127.0.0.1:27017/logs',
   rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
@@ -54,6 +58,18 @@ describe('service wiring', () => {
         `${name} rejects the launcher's environment`,
       );
     }
+  });
+
+  test('when BIND_HOST is not set, then every service binds 127.0.0.1; when it is, then that address', () => {
+    for (const name of SERVICE_NAMES) {
+      assert.equal(serviceEnv(name, wiring).BIND_HOST, '127.0.0.1', name);
+    }
+    assert.deepEqual(bindAddresses(undefined), { bindHost: '127.0.0.1', peerHost: '127.0.0.1' });
+    assert.deepEqual(bindAddresses(''), { bindHost: '127.0.0.1', peerHost: '127.0.0.1' });
+    assert.deepEqual(bindAddresses('0.0.0.0'), { bindHost: '0.0.0.0', peerHost: '127.0.0.1' });
+    assert.deepEqual(bindAddresses('::'), { bindHost: '::', peerHost: '127.0.0.1' });
+    assert.deepEqual(bindAddresses('192.168.1.20'), { bindHost: '192.168.1.20', peerHost: '192.168.1.20' });
+    assert.throws(() => bindAddresses('fe80::1'), /BIND_HOST must be an IPv4 address/);
   });
 
   test('when readiness is polled, then each service is asked on its own port', () => {
