@@ -1,6 +1,9 @@
+import { RPC_MAX_LINE_BYTES } from '@suite/proto';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 import { sessionSecretProblem } from './admin/secrets.js';
+import { DEFAULT_MAX_GRPC_CONNECTIONS } from './grpc/server.js';
+import { DEFAULT_MAX_BUFFERED_BYTES } from './rpc/server.js';
 
 export const configSchema = z.object({
   PORT: env.port(8082),
@@ -16,11 +19,15 @@ export const configSchema = z.object({
   MONGO_OPERATION_TIMEOUT_MS: env.positiveInt(5000),
   /** Days a log entry is kept (a TTL index on created_at); 0 keeps entries for ever. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
-  RPC_MAX_LINE_BYTES: env.positiveInt(1 << 20),
+  /** The longest valid call by default; lower refuses valid entries, higher only costs memory. */
+  RPC_MAX_LINE_BYTES: env.positiveInt(RPC_MAX_LINE_BYTES),
+  /** Unfinished lines of all JSON-RPC connections together (a quarter of the 128 MiB heap). */
+  RPC_MAX_BUFFERED_BYTES: env.positiveInt(DEFAULT_MAX_BUFFERED_BYTES),
   RPC_MAX_BATCH: env.positiveInt(100),
   RPC_MAX_IN_FLIGHT_PER_CONNECTION: env.positiveInt(256),
   RPC_MAX_CONNECTIONS: env.positiveInt(512),
   RPC_IDLE_TIMEOUT_MS: env.positiveInt(300_000),
+  GRPC_MAX_CONNECTIONS: env.positiveInt(DEFAULT_MAX_GRPC_CONNECTIONS),
   /** Empty or unset: a random secret per process (see sessionSecretOrRandom). */
   SESSION_SECRET: z.string().optional(),
   SESSION_IDLE_MINUTES: env.positiveInt(30),

@@ -80,6 +80,7 @@ export async function buildLoggerService(
       port: config.RPC_PORT,
       host: config.HOST,
       maxLineBytes: config.RPC_MAX_LINE_BYTES,
+      maxBufferedBytes: config.RPC_MAX_BUFFERED_BYTES,
       maxBatch: config.RPC_MAX_BATCH,
       maxInFlightPerConnection: config.RPC_MAX_IN_FLIGHT_PER_CONNECTION,
       maxConnections: config.RPC_MAX_CONNECTIONS,
@@ -92,6 +93,7 @@ export async function buildLoggerService(
       logger,
       port: config.GRPC_PORT,
       host: config.HOST,
+      maxConnections: config.GRPC_MAX_CONNECTIONS,
     });
     closers.push(() => grpc.close(overrides.closeGraceMs));
     const app = createApp({

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import {
   GRPC_EVENT_ID_METADATA,
@@ -8,7 +9,7 @@ import {
   loadLogService,
   logInfoParamsSchema,
 } from '@suite/proto';
-import { acceptOrCreateRequestId, describeZodError, type Logger, withTimeout } from '@suite/toolbox';
+import { acceptOrCreateRequestId, describeZodError, type Logger, listen, withTimeout } from '@suite/toolbox';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { GRPC_STATUS, writeFailure } from '../failures.js';
 import type { LogStore } from '../store/logs.js';
@@ -31,12 +32,17 @@ const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_connection_age_grace_ms': 30_000,
 };
 
+/** Far more than the broker and listener replicas need (each keeps one connection). */
+export const DEFAULT_MAX_GRPC_CONNECTIONS = 128;
+
 export interface GrpcServerOptions {
   store: LogStore;
   logger: Logger;
   port: number;
   /** Interface to bind; all of them by default (containers). */
   host?: string;
+  /** Connections open at once; further ones are closed as they arrive (grpc-js has no such bound). */
+  maxConnections?: number;
 }
 
 /** How often the health status is refreshed from a MongoDB ping. */
@@ -50,7 +56,13 @@ export interface GrpcServer {
 
 /** `logs.LogService/WriteLog` plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const { store, logger, port, host = '0.0.0.0' } = options;
+  const {
+    store,
+    logger,
+    port,
+    host = '0.0.0.0',
+    maxConnections = DEFAULT_MAX_GRPC_CONNECTIONS,
+  } = options;
   const log = logger.child({ transport: 'grpc' });
   const health = new HealthImplementation({ '': 'UNKNOWN', [LOG_SERVICE_NAME]: 'UNKNOWN' });
   const setServing = (status: ServingStatus) => {
@@ -69,11 +81,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   });
   health.addToServer(server);
 
-  const boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) =>
-      err ? reject(err) : resolve(actual),
-    );
-  });
+  // Our own listener hands each connection to grpc-js, so the connection count can be capped as
+  // on the JSON-RPC server: past it, a new connection is closed at once.
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = net.createServer((socket) => injector.injectConnection(socket));
+  listener.maxConnections = maxConnections;
+  listener.on('drop', (data) =>
+    log.warn({ remote: data?.remoteAddress, maxConnections }, 'gRPC connection refused: too many open'),
+  );
+  const boundPort = await listen(listener, port, host);
+  listener.on('error', (err) => log.error({ err }, 'gRPC listener error'));
   await refreshHealth();
   const timer = setInterval(() => void refreshHealth(), HEALTH_CHECK_INTERVAL_MS);
   timer.unref();
@@ -83,6 +100,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     close: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        listener.close();
         const cut = setTimeout(() => server.forceShutdown(), graceMs);
         cut.unref();
         server.tryShutdown(() => {

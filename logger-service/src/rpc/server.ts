@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type LineReader, lineWriter, readLines } from '@suite/proto';
+import { type LineReader, lineBudget, lineWriter, RPC_MAX_LINE_BYTES, readLines } from '@suite/proto';
 import { type Logger, listen } from '@suite/toolbox';
 import { JSONRPCErrorCode } from 'json-rpc-2.0';
 import type { LogStore } from '../store/logs.js';
@@ -10,8 +10,16 @@ export interface RpcServerOptions {
   logger: Logger;
   port: number;
   host?: string;
-  /** A longer line closes that connection, so one client cannot exhaust the server's memory. */
+  /**
+   * A longer line closes that connection, so one client cannot exhaust the server's memory. By
+   * default the longest valid call (proto's `RPC_MAX_LINE_BYTES`).
+   */
   maxLineBytes?: number;
+  /**
+   * Bytes of unfinished lines all connections together may hold; a connection whose line finds no
+   * room is answered an error and closed, so many connections cannot exhaust the heap either.
+   */
+  maxBufferedBytes?: number;
   /** Calls (each element of a batch counted) running at once per connection; past it, reading stops. */
   maxInFlightPerConnection?: number;
   /** Calls one batch may hold; a longer batch is answered with a JSON-RPC error. */
@@ -23,6 +31,11 @@ export interface RpcServerOptions {
   /** On close, connections still open after this long are cut. */
   closeGraceMs?: number;
 }
+
+/** A quarter of the logger's 128 MiB heap: about 80 connections each holding the longest valid line. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** JSON-RPC's range for server errors (-32000 to -32099): the request was fine, the server could not take it now. */
+const SERVER_BUSY = -32000;
 
 export interface RpcServer {
   port: number;
@@ -51,7 +64,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     logger,
     port,
     host,
-    maxLineBytes = 1 << 20,
+    maxLineBytes = RPC_MAX_LINE_BYTES,
+    maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
     maxInFlightPerConnection = 256,
     maxBatch = DEFAULT_MAX_BATCH,
     maxConnections = 512,
@@ -61,6 +75,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const log = logger.child({ transport: 'json-rpc' });
   const dispatch = createRpcDispatcher(store, log, maxBatch);
   const connections = new Map<net.Socket, Connection>();
+  const budget = lineBudget(maxBufferedBytes);
 
   const endWhenIdle = (socket: net.Socket, connection: Connection) => {
     if (connection.inFlight === 0 && !socket.writableEnded) socket.end();
@@ -120,6 +135,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
     connection.reader = readLines(socket, {
       maxLineBytes,
+      budget,
       onLine: (line) => {
         if (connection.closing) return;
         const call = dispatch(line);
@@ -134,21 +150,26 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
           connection.reader?.pause();
         }
       },
-      onOverflow: () => {
+      onOverflow: (reason) => {
         if (connection.closing) return;
         connection.closing = true;
+        const message =
+          reason === 'line'
+            ? `Request too large: a line may hold at most ${maxLineBytes} bytes`
+            : `Server busy: unfinished lines on all connections may hold ${maxBufferedBytes} bytes together; retry later`;
         log.warn(
-          { maxLineBytes, remote: socket.remoteAddress },
-          'oversized JSON-RPC line, closing the connection',
+          { reason, maxLineBytes, maxBufferedBytes, remote: socket.remoteAddress },
+          reason === 'line'
+            ? 'oversized JSON-RPC line, closing the connection'
+            : 'JSON-RPC line buffers full, closing the connection',
         );
         // Discard whatever else the peer sends while the connection winds down.
         socket.removeAllListeners('data');
         socket.on('data', () => {});
         socket.resume();
         if (socket.writable) {
-          socket.write(
-            `${errorResponseLine(JSONRPCErrorCode.InvalidRequest, `Request too large: a line may hold at most ${maxLineBytes} bytes`)}\n`,
-          );
+          const code = reason === 'line' ? JSONRPCErrorCode.InvalidRequest : SERVER_BUSY;
+          socket.write(`${errorResponseLine(code, message)}\n`);
         }
         endWhenIdle(socket, connection);
         setTimeout(() => socket.destroy(), closeGraceMs).unref();
