@@ -1,4 +1,4 @@
-import { isPeerError } from '@suite/proto';
+import { isPeerError, RESERVED_LOG_NAMES } from '@suite/proto';
 import { isAppError, type Logger } from '@suite/toolbox';
 import express, {
   type ErrorRequestHandler,
@@ -9,7 +9,7 @@ import express, {
 } from 'express';
 import type { AuthClient } from '../clients/auth.js';
 import { HTTP_STATUS } from '../failures.js';
-import type { LogStore, StoredLog } from '../store/logs.js';
+import type { LogKind, LogStore, StoredLog } from '../store/logs.js';
 import { isStorageDown } from '../store/mongo.js';
 import { type AdminSessions, fieldOf } from './session.js';
 import type { Views } from './views.js';
@@ -103,11 +103,17 @@ export function adminRoutes(deps: AdminDeps): Router {
     const page = pageNumber(req.query.page);
     const name = filterValue(req.query.name);
     const requestId = filterValue(req.query.request_id);
-    const { entries, total } = await store.list({ page, perPage: PER_PAGE, name, requestId });
+    // Audit records (the suite's own, which no public write can imitate) apart from public entries.
+    const kind: LogKind = req.query.kind === 'audit' ? 'audit' : 'public';
+    const { entries, total } = await store.list({ page, perPage: PER_PAGE, name, requestId, kind });
     const totalPages = Math.max(1, Math.ceil(total / PER_PAGE));
     const flash = await sessions.takeFlash(res);
+    const href = (p: number) => dashboardHref(p, kind, name, requestId);
     views.send(res, 200, 'dashboard', {
-      title: 'Log entries',
+      title: kind === 'audit' ? 'Audit records' : 'Log entries',
+      audit: kind === 'audit',
+      kind,
+      auditNames: RESERVED_LOG_NAMES.join(', '),
       user: sessions.current(res)?.user,
       csrf: sessions.csrfToken(req, res),
       flash,
@@ -119,8 +125,8 @@ export function adminRoutes(deps: AdminDeps): Router {
       filtered: Boolean(name || requestId),
       entries: entries.map(toRow),
       empty: entries.length === 0,
-      prevHref: page > 1 ? dashboardHref(page - 1, name, requestId) : undefined,
-      nextHref: page < totalPages ? dashboardHref(page + 1, name, requestId) : undefined,
+      prevHref: page > 1 ? href(page - 1) : undefined,
+      nextHref: page < totalPages ? href(page + 1) : undefined,
     });
   });
 
@@ -213,6 +219,7 @@ function toRow(entry: StoredLog) {
   return {
     id: entry.id,
     name: entry.name,
+    audit: RESERVED_LOG_NAMES.includes(entry.name),
     preview: entry.data.length > PREVIEW_CHARS ? `${entry.data.slice(0, PREVIEW_CHARS)}…` : entry.data,
     created_at: entry.created_at.toISOString(),
     // Seconds in UTC are enough to scan a list; the entry page shows the full timestamp.
@@ -234,8 +241,9 @@ function filterValue(raw: unknown): string | undefined {
   return value || undefined;
 }
 
-function dashboardHref(page: number, name?: string, requestId?: string): string {
+function dashboardHref(page: number, kind: LogKind, name?: string, requestId?: string): string {
   const query = new URLSearchParams({ page: String(page) });
+  if (kind === 'audit') query.set('kind', kind);
   if (name) query.set('name', name);
   if (requestId) query.set('request_id', requestId);
   return `/admin/dashboard?${query.toString()}`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { LogEntry } from '@suite/proto';
+import { type LogEntry, RESERVED_LOG_NAMES } from '@suite/proto';
 import type { SessionStore, StoredSession } from '../../src/admin/session-store.js';
 import type { ListQuery, LogIds, LogPage, LogStore, StoredLog } from '../../src/store/logs.js';
 import { mongoFailure } from '../../src/store/mongo.js';
@@ -45,7 +45,9 @@ export class FakeLogStore implements LogStore {
     const matching = this.entries
       .filter(
         (e) =>
-          (!query.name || e.name === query.name) && (!query.requestId || e.request_id === query.requestId),
+          (!query.name || e.name === query.name) &&
+          (!query.requestId || e.request_id === query.requestId) &&
+          (!query.kind || RESERVED_LOG_NAMES.includes(e.name) === (query.kind === 'audit')),
       )
       .reverse();
     const start = (query.page - 1) * query.perPage;
