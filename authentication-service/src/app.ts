@@ -4,6 +4,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Database } from './db/database.js';
 import { HTTP_STATUS } from './failures.js';
+import { adminCheckRoutes } from './routes/admin-check.js';
 import { authenticateRoutes } from './routes/authenticate.js';
 import type { PasswordHasher } from './users/passwords.js';
 import type { UserStore } from './users/store.js';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
     readiness: { db: () => deps.db.ping() },
     routes: (app) => {
       app.use(authenticateRoutes(authenticate));
+      app.use(adminCheckRoutes(deps.users));
     },
   });
 }

@@ -32,6 +32,11 @@ export const configSchema = z.object({
   SESSION_SECRET: z.string().optional(),
   SESSION_IDLE_MINUTES: env.positiveInt(30),
   SESSION_ABSOLUTE_HOURS: env.positiveInt(8),
+  /**
+   * How long authentication-service's confirmation of an admin's right stands: revoking the right,
+   * resetting the password or deleting the user ends that user's sessions within this time.
+   */
+  ADMIN_RIGHT_CHECK_SECONDS: env.positiveInt(60),
   /** `true` marks the session cookie Secure on every answer, not only on requests that arrived over HTTPS. */
   SESSION_COOKIE_SECURE: z
     .enum(['true', 'false'])

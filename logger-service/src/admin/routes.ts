@@ -7,10 +7,11 @@ import express, {
   type Response,
   Router,
 } from 'express';
-import type { AuthClient } from '../clients/auth.js';
+import type { AdminGrant, AuthClient } from '../clients/auth.js';
 import { HTTP_STATUS } from '../failures.js';
 import type { LogKind, LogStore, StoredLog } from '../store/logs.js';
 import { isStorageDown } from '../store/mongo.js';
+import type { CheckAdminRight } from './right-check.js';
 import { type AdminSessions, fieldOf } from './session.js';
 import type { Views } from './views.js';
 
@@ -23,15 +24,18 @@ export interface AdminDeps {
   auth: AuthClient;
   views: Views;
   sessions: AdminSessions;
+  /** Confirms a session's admin right with authentication-service, at most once per interval. */
+  checkAdminRight: CheckAdminRight;
   logger: Logger;
 }
 
 /**
  * The admin UI: sign-in through authentication-service, for users with the admin right only, then
- * browse, touch and delete entries. The right is checked at sign-in and on every /admin request.
+ * browse, touch and delete entries. The right is checked at sign-in, on every /admin request against
+ * the session, and with authentication-service at most once per interval (ADMIN_RIGHT_CHECK_SECONDS).
  */
 export function adminRoutes(deps: AdminDeps): Router {
-  const { store, auth, views, sessions, logger } = deps;
+  const { store, auth, views, sessions, checkAdminRight, logger } = deps;
   const router = Router();
   // Forms are small; only these routes parse them.
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
@@ -46,10 +50,21 @@ export function adminRoutes(deps: AdminDeps): Router {
     });
   };
 
-  const requireAdmin: RequestHandler = (_req, res, next) => {
+  const requireAdmin: RequestHandler = async (req, res, next) => {
     const session = sessions.current(res);
     if (!session) return res.redirect(302, '/login');
     if (session.admin !== true) return notAdministratorPage(views, res, session.user);
+    const right = await checkAdminRight(session);
+    if (right === 'withdrawn') {
+      await sessions.end(req, res);
+      return res.redirect(302, '/login');
+    }
+    if (right === 'unconfirmed') {
+      return views.send(res, 503, 'error', {
+        title: 'Cannot confirm your admin right',
+        message: 'The authentication service is unavailable. Try again in a moment.',
+      });
+    }
     next();
   };
 
@@ -65,13 +80,13 @@ export function adminRoutes(deps: AdminDeps): Router {
     const email = fieldOf(req, 'email').trim();
     const password = fieldOf(req, 'password');
     if (!email || !password) return loginPage(req, res, 400, 'Email and password are required.', email);
-    let admin: boolean;
+    let grant: AdminGrant | undefined;
     try {
       const outcome = await auth.authenticate(email, password);
       if (outcome.kind === 'invalid-credentials')
         return loginPage(req, res, 401, 'Invalid credentials.', email);
       if (outcome.kind === 'rejected') return loginPage(req, res, 400, outcome.message, email);
-      admin = outcome.admin;
+      if (outcome.admin) grant = outcome.grant;
     } catch (err) {
       logger.warn({ err }, 'authentication-service unavailable for admin login');
       return loginPage(
@@ -82,11 +97,11 @@ export function adminRoutes(deps: AdminDeps): Router {
         email,
       );
     }
-    if (!admin) {
+    if (!grant) {
       logger.info({ user: email }, 'admin sign-in refused: not an administrator');
       return notAdministratorPage(views, res, email);
     }
-    await sessions.start(req, res, { email, admin });
+    await sessions.start(req, res, { email, admin: true, grant });
     res.redirect(303, '/admin/dashboard');
   });
 

@@ -56,13 +56,7 @@ export interface GrpcServer {
 
 /** `logs.LogService/WriteLog` plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const {
-    store,
-    logger,
-    port,
-    host = '0.0.0.0',
-    maxConnections = DEFAULT_MAX_GRPC_CONNECTIONS,
-  } = options;
+  const { store, logger, port, host = '0.0.0.0', maxConnections = DEFAULT_MAX_GRPC_CONNECTIONS } = options;
   const log = logger.child({ transport: 'grpc' });
   const health = new HealthImplementation({ '': 'UNKNOWN', [LOG_SERVICE_NAME]: 'UNKNOWN' });
   const setServing = (status: ServingStatus) => {

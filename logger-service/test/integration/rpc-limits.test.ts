@@ -149,19 +149,23 @@ describe('JSON-RPC limits', () => {
   test('when more gRPC connections than the cap arrive, then the extra one is refused and the others still answer', async () => {
     const { Client } = loadLogService();
     // A pool of its own per client: grpc-js would otherwise share one connection among them.
+    type WriteLog = (
+      request: object,
+      options: grpc.CallOptions,
+      callback: (err: grpc.ServiceError | null, response?: { result: string }) => void,
+    ) => void;
     const clients = [1, 2, 3].map(
       () =>
         new Client(boundedService.grpcAddress, grpc.credentials.createInsecure(), {
           'grpc.use_local_subchannel_pool': 1,
-        }) as grpc.Client & { WriteLog: grpc.requestCallback<{ result: string }> & CallableFunction },
+        }) as unknown as grpc.Client & { WriteLog: WriteLog },
     );
     const writeLog = (client: (typeof clients)[number], name: string) =>
       new Promise<string>((resolve, reject) =>
-        (client.WriteLog as CallableFunction)(
+        client.WriteLog(
           { logEntry: { name, data: 'd' } },
           { deadline: Date.now() + 3000 },
-          (err: grpc.ServiceError | null, response?: { result: string }) =>
-            err ? reject(err) : resolve(response!.result),
+          (err, response) => (err ? reject(err) : resolve(response!.result)),
         ),
       );
     try {
