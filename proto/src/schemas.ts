@@ -14,11 +14,11 @@ export const LOG_DATA_MAX_CHARS = 64 * 1024;
 /** A log entry as every transport accepts it (HTTP, JSON-RPC, gRPC, AMQP). */
 export const logEntrySchema = z
   .object({
+    // The limit counts the name as sent: blanks around it are trimmed only once it is within it.
     name: z
       .string({ required_error: 'name is required', invalid_type_error: 'name must be a string' })
-      .trim()
-      .min(1, 'name must not be empty')
-      .max(LOG_NAME_MAX_CHARS, `name must be at most ${LOG_NAME_MAX_CHARS} characters`),
+      .max(LOG_NAME_MAX_CHARS, `name must be at most ${LOG_NAME_MAX_CHARS} characters`)
+      .pipe(z.string().trim().min(1, 'name must not be empty')),
     data: z
       .string({ required_error: 'data is required', invalid_type_error: 'data must be a string' })
       .max(LOG_DATA_MAX_CHARS, `data must be at most ${LOG_DATA_MAX_CHARS} characters`),
