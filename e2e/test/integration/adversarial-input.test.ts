@@ -153,6 +153,27 @@ describe('100 KB adversarial values in every string field of every public reques
     },
   ];
 
+  /** Sends one value and, at the same time from another client, `GET /ping` to the same service. */
+  async function sendWithPing(target: Target, field: string, value: string) {
+    // A stuck service fails the test after 5 s instead of hanging it.
+    const signal = AbortSignal.timeout(5000);
+    const started = performance.now();
+    const timed = async (call: () => Promise<Response>) => {
+      try {
+        const response = await call();
+        await response.arrayBuffer();
+        return { status: response.status, ms: performance.now() - started };
+      } catch {
+        return { status: 0, ms: performance.now() - started };
+      }
+    };
+    const [answer, ping] = await Promise.all([
+      timed(() => target.send(field, value, signal)),
+      timed(() => fetch(`${suite.urls[target.service]}/ping`, { signal })),
+    ]);
+    return { answer, ping };
+  }
+
   test("when each value is sent, then the answer is a 4xx well under a second, and another client's /ping is answered meanwhile", async (t) => {
     const slow: string[] = [];
     let requests = 0;
@@ -163,38 +184,33 @@ describe('100 KB adversarial values in every string field of every public reques
         for (const length of lengths) {
           for (const [shape, value] of Object.entries(shapes(length))) {
             const what = `${target.name} ${field}=${shape} (${value.length} characters)`;
-            // A stuck service fails the test after 5 s instead of hanging it.
-            const signal = AbortSignal.timeout(5000);
-            const started = performance.now();
-            const timed = async (call: () => Promise<Response>) => {
-              const response = await call();
-              await response.arrayBuffer();
-              return { status: response.status, ms: performance.now() - started };
-            };
-            const [answer, ping] = await Promise.all([
-              timed(() => target.send(field, value, signal)).catch((err: Error) => ({
-                status: 0,
-                ms: 5000,
-                err,
-              })),
-              timed(() => fetch(`${suite.urls[target.service]}/ping`, { signal })).catch((err: Error) => ({
-                status: 0,
-                ms: 5000,
-                err,
-              })),
-            ]);
-            requests++;
-            slowestMs = Math.max(slowestMs, answer.ms, ping.ms);
-            assert.ok(answer.status >= 400 && answer.status < 500, `${what}: answered ${answer.status}`);
-            assert.equal(ping.status, 200, `${what}: /ping answered ${ping.status}`);
-            if (answer.ms >= BOUND_MS || ping.ms >= BOUND_MS) {
-              slow.push(`${what}: answer ${answer.ms.toFixed(0)} ms, /ping ${ping.ms.toFixed(0)} ms`);
+            // The best of up to three tries: a machine busy with other work can stall any one
+            // request, a super-linear pattern stalls every try.
+            let best = { answerMs: Number.POSITIVE_INFINITY, pingMs: Number.POSITIVE_INFINITY };
+            for (
+              let attempt = 0;
+              attempt < 3 && Math.max(best.answerMs, best.pingMs) >= BOUND_MS;
+              attempt++
+            ) {
+              const { answer, ping } = await sendWithPing(target, field, value);
+              requests++;
+              assert.ok(answer.status >= 400 && answer.status < 500, `${what}: answered ${answer.status}`);
+              assert.equal(ping.status, 200, `${what}: /ping answered ${ping.status}`);
+              if (Math.max(answer.ms, ping.ms) < Math.max(best.answerMs, best.pingMs)) {
+                best = { answerMs: answer.ms, pingMs: ping.ms };
+              }
+            }
+            slowestMs = Math.max(slowestMs, best.answerMs, best.pingMs);
+            if (Math.max(best.answerMs, best.pingMs) >= BOUND_MS) {
+              slow.push(`${what}: answer ${best.answerMs.toFixed(0)} ms, /ping ${best.pingMs.toFixed(0)} ms`);
             }
           }
         }
       }
     }
-    t.diagnostic(`${requests} adversarial requests, slowest answer or /ping ${slowestMs.toFixed(0)} ms`);
+    t.diagnostic(
+      `${requests} adversarial requests, slowest answer or /ping (best try) ${slowestMs.toFixed(0)} ms`,
+    );
     assert.deepEqual(slow, []);
   });
 });

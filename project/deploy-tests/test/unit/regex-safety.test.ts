@@ -76,7 +76,9 @@ function regexesIn(file: string): { found: FoundRegex[]; unchecked: string[] } {
 
 /** Undefined when safe; otherwise why not, with recheck's attack string. */
 function superLinear(source: string, flags: string): string | undefined {
-  const result = checkSync(source, flags);
+  // A generous analysis deadline (the default is 10 s): a machine busy with other work must not make a
+  // linear pattern look unanalysable.
+  const result = checkSync(source, flags, { timeout: 120_000 });
   if (result.status === 'safe') return undefined;
   if (result.status === 'vulnerable') {
     return `${result.complexity.summary}, e.g. ${JSON.stringify(result.attack.pattern)}`;
