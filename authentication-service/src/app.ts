@@ -4,6 +4,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/throttle.js';
 import type { Database } from './db/database.js';
 import { HTTP_STATUS } from './failures.js';
+import { adminCheckRoutes } from './routes/admin-check.js';
 import { authenticateRoutes } from './routes/authenticate.js';
 import type { PasswordHasher } from './users/passwords.js';
 import type { UserStore } from './users/store.js';
@@ -31,6 +32,9 @@ export function createApp(deps: AppDeps): Express {
     failureStatus: HTTP_STATUS,
     trustedProxies: deps.trustedProxies,
     readiness: { db: () => deps.db.ping() },
-    routes: (app) => authenticateRoutes(app, authenticate),
+    routes: (app) => {
+      authenticateRoutes(app, authenticate);
+      adminCheckRoutes(app, deps.users);
+    },
   });
 }

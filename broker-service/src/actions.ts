@@ -1,4 +1,4 @@
-import { authRequestSchema, logEntrySchema, mailRequestSchema } from '@suite/proto';
+import { authRequestSchema, mailRequestSchema, publicLogEntrySchema } from '@suite/proto';
 import { badRequest, describeZodError } from '@suite/toolbox';
 import { z } from 'zod';
 
@@ -19,7 +19,8 @@ export type Credentials = z.infer<typeof credentialsSchema>;
 const mailSchema = subObject('{"mail":{"from","to","subject","message"}}', mailRequestSchema.shape);
 export type MailMessage = z.infer<typeof mailSchema>;
 
-const logSchema = z.object(logEntrySchema.shape, {
+// Public writes: the suite's own record names (the login audit, broker_hits) are refused here.
+const logSchema = z.object(publicLogEntrySchema.shape, {
   required_error: 'is required, e.g. {"log":{"name","data"}}',
   invalid_type_error: 'must be an object, e.g. {"log":{"name","data"}}',
 });

@@ -25,7 +25,7 @@ export interface FrontEnd {
 /** The one wiring of the front-end: the page is rendered once, with the broker URL the browser calls. */
 export function buildFrontEnd(config: Config, overrides: FrontEndOverrides = {}): FrontEnd {
   const logger = overrides.logger ?? createLogger(SERVICE, config.LOG_LEVEL);
-  const brokerUrl = config.BROKER_URL.replace(/\/+$/, '');
+  const brokerUrl = withoutTrailingSlashes(config.BROKER_URL);
   const app = createApp({
     logger,
     page: renderPage(loadTemplates(TEMPLATES_DIR), brokerUrl),
@@ -35,4 +35,10 @@ export function buildFrontEnd(config: Config, overrides: FrontEndOverrides = {})
   // Empty: the page holds no connections; whatever the front-end opens one day is owned here.
   const resources = createResources(logger);
   return { app, logger, close: resources.close };
+}
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

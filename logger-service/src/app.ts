@@ -1,5 +1,6 @@
 import { createHttpApp, type HttpMetrics, type Logger, type TrustedProxies } from '@suite/toolbox';
 import express, { type Express } from 'express';
+import type { CheckAdminRight } from './admin/right-check.js';
 import { adminRoutes } from './admin/routes.js';
 import type { AdminSessions } from './admin/session.js';
 import { loadViews, STATIC_DIR } from './admin/views.js';
@@ -13,6 +14,7 @@ export interface AppDeps {
   auth: AuthClient;
   logger: Logger;
   sessions: AdminSessions;
+  checkAdminRight: CheckAdminRight;
   trustedProxies: TrustedProxies;
   metrics?: HttpMetrics;
 }
@@ -33,7 +35,14 @@ export function createApp(deps: AppDeps): Express {
     routes: (app) => {
       logRoutes(app, store);
       app.use('/static', express.static(STATIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
-      adminRoutes(app, { store, auth: deps.auth, views: loadViews(), sessions: deps.sessions, logger });
+      adminRoutes(app, {
+        store,
+        auth: deps.auth,
+        views: loadViews(),
+        sessions: deps.sessions,
+        checkAdminRight: deps.checkAdminRight,
+        logger,
+      });
     },
   });
 }

@@ -1,5 +1,7 @@
 import { connectWithRetry, createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
 import type { Express } from 'express';
+import type { MongoClient } from 'mongodb';
+import { createAdminRightCheck } from './admin/right-check.js';
 import { sessionSecretOrRandom } from './admin/secrets.js';
 import { createAdminSessions } from './admin/session.js';
 import { createMongoSessionStore, type SessionStore } from './admin/session-store.js';
@@ -90,14 +92,23 @@ export async function buildLoggerService(
       logger,
       port: config.GRPC_PORT,
       host: config.BIND_HOST,
+      maxConnections: config.GRPC_MAX_CONNECTIONS,
     });
     own('grpc', grpc, (server) => server.close(overrides.closeGraceMs));
+    const now = overrides.now ?? (() => new Date());
     const app = createApp({
       store: countWrites(store, writes, 'http'),
       auth,
       logger,
       metrics,
       trustedProxies: config.TRUSTED_PROXIES,
+      checkAdminRight: createAdminRightCheck({
+        auth,
+        store: sessionStore,
+        intervalMs: config.ADMIN_RIGHT_CHECK_SECONDS * 1000,
+        now,
+        logger,
+      }),
       sessions: createAdminSessions({
         secret: sessionSecretOrRandom(config.SESSION_SECRET, logger),
         idleMs: config.SESSION_IDLE_MINUTES * 60_000,
@@ -105,7 +116,7 @@ export async function buildLoggerService(
         alwaysSecure: config.SESSION_COOKIE_SECURE,
         trustedProxies: config.TRUSTED_PROXIES,
         store: sessionStore,
-        now: overrides.now ?? (() => new Date()),
+        now,
       }),
     });
     return { app, rpc, grpc, store, logger, close };

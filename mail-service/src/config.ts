@@ -2,7 +2,20 @@ import { headerField } from '@suite/proto/requests';
 import { env, loadConfig } from '@suite/toolbox';
 import { z } from 'zod';
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const LABEL = /^[a-z0-9-]{1,63}$/i;
+const TOP_LEVEL_LABEL = /^[a-z]{2,63}$/i;
+
+/** A domain name of two labels or more (`example.com`), checked label by label: no pattern backtracks on it. */
+function isDomainName(value: string): boolean {
+  if (value.length > 253) return false;
+  const labels = value.split('.');
+  const last = labels.at(-1) ?? '';
+  return (
+    labels.length >= 2 &&
+    TOP_LEVEL_LABEL.test(last) &&
+    labels.every((label) => LABEL.test(label) && !label.startsWith('-') && !label.endsWith('-'))
+  );
+}
 
 export const configSchema = z.object({
   PORT: env.port(8084),
@@ -22,7 +35,9 @@ export const configSchema = z.object({
     .list('')
     .pipe(
       z.array(
-        z.string().regex(DOMAIN, 'expected comma-separated domain names, e.g. example.com,example.org'),
+        z
+          .string()
+          .refine(isDomainName, 'expected comma-separated domain names, e.g. example.com,example.org'),
       ),
     ),
   MAIL_MAX_CONNECTIONS: env.positiveInt(20),

@@ -75,12 +75,17 @@ function textPart(type: string, content: string): string {
       CRLF,
     );
   }
-  const encoded = Buffer.from(content, 'utf8')
-    .toString('base64')
-    .replace(/.{76}(?=.)/g, `$&${CRLF}`);
+  const encoded = linesOf(Buffer.from(content, 'utf8').toString('base64'), 76).join(CRLF);
   return [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', encoded].join(
     CRLF,
   );
+}
+
+/** `text` cut into lines of `width` characters (the last one shorter). */
+function linesOf(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (let start = 0; start < text.length; start += width) lines.push(text.slice(start, start + width));
+  return lines;
 }
 
 function hasLongLine(text: string): boolean {

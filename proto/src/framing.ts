@@ -4,8 +4,35 @@ import type { Writable } from 'node:stream';
 export interface LineReaderOptions {
   /** A line longer than this closes the connection: one client cannot exhaust the server's memory. */
   maxLineBytes: number;
+  /** Shared by every connection of a server, so all of them together hold a bounded amount too. */
+  budget?: LineBudget;
   onLine: (line: string) => void;
-  onOverflow: () => void;
+  /** `line`: this line is over `maxLineBytes`; `budget`: the shared budget has no room for it. */
+  onOverflow: (reason: 'line' | 'budget') => void;
+}
+
+/** Bytes of unfinished lines held by all the readers that share it. */
+export interface LineBudget {
+  /** Takes `bytes` when there is room for them; false (nothing taken) when there is not. */
+  take(bytes: number): boolean;
+  release(bytes: number): void;
+  /** Bytes taken now. */
+  used(): number;
+}
+
+export function lineBudget(maxBytes: number): LineBudget {
+  let used = 0;
+  return {
+    take(bytes) {
+      if (used + bytes > maxBytes) return false;
+      used += bytes;
+      return true;
+    },
+    release(bytes) {
+      used = Math.max(0, used - bytes);
+    },
+    used: () => used,
+  };
 }
 
 export interface LineReader {
@@ -24,17 +51,28 @@ export function readLines(socket: Socket, options: LineReaderOptions): LineReade
   let pendingBytes = 0;
   let held: Buffer | undefined;
   let paused = false;
+  const { budget } = options;
+
+  const dropPending = () => {
+    budget?.release(pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+  };
+  const overflow = (reason: 'line' | 'budget') => {
+    dropPending();
+    options.onOverflow(reason);
+  };
+  socket.on('close', dropPending);
 
   const consume = (chunk: Buffer) => {
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
       start = nl + 1;
-      if (pendingBytes + piece.length > options.maxLineBytes) return options.onOverflow();
+      if (pendingBytes + piece.length > options.maxLineBytes) return overflow('line');
       const line =
         pendingBytes === 0 ? piece.toString('utf8') : Buffer.concat([...pending, piece]).toString('utf8');
-      pending = [];
-      pendingBytes = 0;
+      dropPending();
       const trimmed = line.trim();
       if (trimmed.length > 0) options.onLine(trimmed);
       if (socket.destroyed) return;
@@ -45,9 +83,11 @@ export function readLines(socket: Socket, options: LineReaderOptions): LineReade
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
+      if (pendingBytes + rest.length > options.maxLineBytes) return overflow('line');
+      if (budget && !budget.take(rest.length)) return overflow('budget');
       pendingBytes += rest.length;
-      if (pendingBytes > options.maxLineBytes) return options.onOverflow();
-      pending.push(rest);
+      // A copy: a slice would keep the whole chunk alive for a few bytes of it.
+      pending.push(Buffer.from(rest));
     }
   };
 

@@ -21,7 +21,14 @@ export {
   type PublishOptions,
 } from './events/publisher.js';
 export * from './events/topology.js';
-export { type LineReader, type LineReaderOptions, lineWriter, readLines } from './framing.js';
+export {
+  type LineBudget,
+  type LineReader,
+  type LineReaderOptions,
+  lineBudget,
+  lineWriter,
+  readLines,
+} from './framing.js';
 export {
   createLogGrpcClient,
   type LogGrpcClient,

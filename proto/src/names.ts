@@ -9,6 +9,17 @@ export const EVENT_NAMES = {
   log: 'log',
 } as const;
 
+/**
+ * The names of the records the suite writes itself (the login audit, the broker's hits). Only the
+ * services write them, over the logger's internal transports; a public write with one is refused,
+ * so a stored record with such a name is the suite's own. Compared without regard to case or the
+ * surrounding blanks, so `Authentication ` cannot pass for one either.
+ */
+export const RESERVED_LOG_NAMES: readonly string[] = [EVENT_NAMES.authentication, EVENT_NAMES.brokerHit];
+
+export const isReservedLogName = (name: string): boolean =>
+  RESERVED_LOG_NAMES.includes(name.trim().toLowerCase());
+
 export const RPC_METHOD_LOG_INFO = 'LogInfo';
 /**
  * Calls one JSON-RPC batch may hold: the logger's default limit (`RPC_MAX_BATCH`), past which it

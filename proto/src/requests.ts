@@ -16,6 +16,14 @@ export const MAILBOX_MAX_CHARS = 400;
 
 const string = () => z.string({ required_error: 'is required', invalid_type_error: 'must be a string' });
 
+/**
+ * The length limit, checked first and alone: `then` (patterns, refinements) runs only on a value
+ * within it. zod runs every check of one string even after one has failed, so a pattern chained
+ * after `.max()` would still scan an over-long value; `.pipe` stops at the failed limit.
+ */
+const lengthFirst = <T extends z.ZodTypeAny>(max: number, message: string, then: T) =>
+  string().max(max, message).pipe(then);
+
 // CR and LF in a header field would let a caller append headers (e.g. Bcc); no other control
 // character belongs in a header either.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -25,26 +33,46 @@ export const headerField = () =>
   string().regex(NO_CONTROL_CHARACTERS, 'must not contain line breaks or other control characters');
 
 const emailAddress = () =>
-  headerField()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(EMAIL_MAX_CHARS, `must be at most ${EMAIL_MAX_CHARS} characters`)
-    .email('must be a valid email address');
+  lengthFirst(
+    EMAIL_MAX_CHARS,
+    `must be at most ${EMAIL_MAX_CHARS} characters`,
+    headerField().trim().min(1, 'must not be empty').email('must be a valid email address'),
+  );
 
 export interface Mailbox {
   name?: string;
   address: string;
 }
 
-const NAMED_ADDRESS = /^\s*(?:"([^"]*)"|([^"<>]*?))\s*<([^<>]+)>\s*$/;
-const plainAddress = z.string().max(EMAIL_MAX_CHARS).email();
+const plainAddress = z.string().email();
 
-/** Accepts `addr@example.com`, `Name <addr@example.com>` and `"Name" <addr@example.com>`. */
+/**
+ * Accepts `addr@example.com`, `Name <addr@example.com>` and `"Name" <addr@example.com>`. A few
+ * string scans, each linear in the value's length: no pattern can backtrack on it.
+ */
 export function parseMailbox(value: string): Mailbox | undefined {
-  const named = NAMED_ADDRESS.exec(value);
-  const name = named ? (named[1] ?? named[2] ?? '').trim() : undefined;
-  const address = named ? named[3]!.trim() : value.trim();
-  if (!plainAddress.safeParse(address).success) return undefined;
+  if (value.length > MAILBOX_MAX_CHARS) return undefined;
+  const text = value.trim();
+  let name = '';
+  let address = text;
+  if (text.endsWith('>')) {
+    const open = text.lastIndexOf('<');
+    if (open === -1) return undefined;
+    address = text.slice(open + 1, -1).trim();
+    if (address.includes('>')) return undefined;
+    const display = text.slice(0, open).trim();
+    if (display.startsWith('"')) {
+      // A quoted name may hold anything but a quote; nothing may follow its closing quote.
+      if (display.length < 2 || !display.endsWith('"')) return undefined;
+      name = display.slice(1, -1);
+      if (name.includes('"')) return undefined;
+    } else {
+      if (/["<>]/.test(display)) return undefined;
+      name = display;
+    }
+    name = name.trim();
+  }
+  if (address.length > EMAIL_MAX_CHARS || !plainAddress.safeParse(address).success) return undefined;
   return name ? { name, address } : { address };
 }
 
@@ -54,12 +82,18 @@ export const AUTHENTICATE_PATH = '/authenticate';
 /** `POST /authenticate` and the broker's `auth` action. */
 export const authRequestSchema = z.object({
   email: emailAddress(),
-  // Compared as typed: no trimming.
-  password: string()
-    .min(1, 'must not be empty')
-    .refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
-      message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
-    }),
+  // Compared as typed: no trimming. A character is at least one byte of UTF-8, so a value with
+  // more characters than the byte limit fails on its length before its bytes are counted.
+  password: lengthFirst(
+    PASSWORD_MAX_BYTES,
+    `must be at most ${PASSWORD_MAX_BYTES} bytes`,
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
+        message: `must be at most ${PASSWORD_MAX_BYTES} bytes`,
+      }),
+  ),
 });
 
 export type AuthRequest = z.infer<typeof authRequestSchema>;
@@ -83,14 +117,20 @@ export interface AuthenticatedUser<Timestamp = string> {
 /** `POST /send` on the mail-service and the broker's `mail` action: `to` is one address. */
 export const mailRequestSchema = z.object({
   /** The caller's address; the mail-service sends from its own and puts this one in Reply-To. */
-  from: headerField()
-    .max(MAILBOX_MAX_CHARS, `must be at most ${MAILBOX_MAX_CHARS} characters`)
-    .refine((v) => parseMailbox(v) !== undefined, 'must be an email address or "Name <address>"')
-    .optional(),
+  from: lengthFirst(
+    MAILBOX_MAX_CHARS,
+    `must be at most ${MAILBOX_MAX_CHARS} characters`,
+    headerField().refine(
+      (v) => parseMailbox(v) !== undefined,
+      'must be an email address or "Name <address>"',
+    ),
+  ).optional(),
   to: emailAddress(),
-  subject: headerField()
-    .min(1, 'must not be empty')
-    .max(SUBJECT_MAX_CHARS, `must be at most ${SUBJECT_MAX_CHARS} characters`),
+  subject: lengthFirst(
+    SUBJECT_MAX_CHARS,
+    `must be at most ${SUBJECT_MAX_CHARS} characters`,
+    headerField().min(1, 'must not be empty'),
+  ),
   // The body may hold line breaks; it never reaches a header.
   message: string()
     .min(1, 'must not be empty')

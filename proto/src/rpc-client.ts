@@ -3,14 +3,15 @@ import { splitHostPort } from './address.js';
 import { PeerError } from './errors.js';
 import { lineWriter, readLines } from './framing.js';
 import { RPC_METHOD_LOG_INFO } from './names.js';
-import type { LogEntry, LogInfoParams } from './schemas.js';
+import { type LogEntry, type LogInfoParams, RPC_MAX_LINE_BYTES } from './schemas.js';
 
 export interface LogRpcClient {
   /** Rejects with a PeerError only. */
   logInfo(entry: LogEntry, ids?: LogInfoIds): Promise<string>;
   /**
-   * Several LogInfo calls in one JSON-RPC batch (one line, one write): one promise per call, each
-   * settled by its own answer, so one refused entry fails alone. At most the logger's batch limit.
+   * Several LogInfo calls in one JSON-RPC batch (one line, one write; more lines when the calls
+   * would not fit the logger's line limit): one promise per call, each settled by its own answer,
+   * so one refused entry fails alone. At most the logger's batch limit.
    */
   logInfoBatch(calls: readonly LogInfoCall[]): Promise<string>[];
   close(): void;
@@ -33,6 +34,11 @@ export interface LogRpcClientOptions {
   /** Named in errors so a caller can tell which hop failed. */
   peer?: string;
   maxLineBytes?: number;
+  /**
+   * The longest request line the logger reads (its own limit): a batch is split into lines of at
+   * most this size, and one call longer than it fails at once as `invalid`.
+   */
+  maxRequestLineBytes?: number;
   /** Calls awaiting an answer; one more fails at once as `overloaded` instead of piling up. */
   maxInFlight?: number;
   /** Bytes written but not yet taken by the kernel (the peer is not reading); beyond it calls fail as `overloaded`. */
@@ -65,6 +71,7 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
     timeoutMs = 5000,
     peer = 'logger-service (JSON-RPC)',
     maxLineBytes = 1 << 20,
+    maxRequestLineBytes = RPC_MAX_LINE_BYTES,
     maxInFlight = 1000,
     maxBufferedBytes = 1 << 20,
     redialAfterTimeouts = 3,
@@ -171,26 +178,52 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
     return target;
   }
 
-  /** Registers one call as pending and returns its request object and its answer. */
-  function register(target: net.Socket, call: LogInfoCall): { request: object; answer: Promise<string> } {
+  /** Registers one call as pending and returns its request line and its answer. */
+  function register(target: net.Socket, call: LogInfoCall): { line: string; answer: Promise<string> } {
     const { entry, ids = {} } = call;
     const params: LogInfoParams = { name: entry.name, data: entry.data };
     if (ids.requestId) params.request_id = ids.requestId;
     if (ids.eventId) params.event_id = ids.eventId;
     const id = nextId++;
+    const line = JSON.stringify({ jsonrpc: '2.0', id, method: RPC_METHOD_LOG_INFO, params });
+    if (Buffer.byteLength(line) > maxRequestLineBytes) {
+      const error = fail(
+        'invalid',
+        `the call takes more than the ${maxRequestLineBytes} bytes a line may hold`,
+      );
+      return { line: '', answer: Promise.reject(error) };
+    }
     const answer = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => onTimeout(id), timeoutMs);
       pending.set(id, { resolve, reject, timer, via: target });
     });
-    return { request: { jsonrpc: '2.0', id, method: RPC_METHOD_LOG_INFO, params }, answer };
+    return { line, answer };
+  }
+
+  /** The calls' lines as JSON-RPC batches, each one line within the logger's limit. */
+  function sendBatches(target: net.Socket, lines: readonly string[]): void {
+    let batch: string[] = [];
+    let bytes = 2; // the brackets
+    const flush = () => {
+      if (batch.length > 0) send(target, `[${batch.join(',')}]`);
+      batch = [];
+      bytes = 2;
+    };
+    for (const line of lines) {
+      const size = Buffer.byteLength(line) + 1; // and its comma
+      if (bytes + size > maxRequestLineBytes) flush();
+      batch.push(line);
+      bytes += size;
+    }
+    flush();
   }
 
   return {
     logInfo(entry, ids = {}) {
       const target = refusal(1);
       if (target instanceof PeerError) return Promise.reject(target);
-      const { request, answer } = register(target, { entry, ids });
-      send(target, JSON.stringify(request));
+      const { line, answer } = register(target, { entry, ids });
+      if (line) send(target, line);
       return answer;
     },
     logInfoBatch(calls) {
@@ -198,7 +231,10 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
       const target = refusal(calls.length);
       if (target instanceof PeerError) return calls.map(() => Promise.reject(target));
       const registered = calls.map((call) => register(target, call));
-      send(target, JSON.stringify(registered.map((r) => r.request)));
+      sendBatches(
+        target,
+        registered.flatMap((r) => (r.line ? [r.line] : [])),
+      );
       return registered.map((r) => r.answer);
     },
     close() {

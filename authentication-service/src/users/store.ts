@@ -21,6 +21,7 @@ export interface NewUser {
 
 export interface UserStore {
   findByEmail(email: string): Promise<StoredUser | undefined>;
+  findById(id: number): Promise<PublicUser | undefined>;
   /** Undefined when a user with that email (in any letter case) already exists. */
   insert(user: NewUser): Promise<PublicUser | undefined>;
   setPasswordHash(email: string, passwordHash: string): Promise<boolean>;
@@ -46,6 +47,10 @@ export function createUserStore(db: Database): UserStore {
       if (!row) return undefined;
       const { password, ...user } = row;
       return { ...user, passwordHash: password };
+    },
+    async findById(id) {
+      const rows = await db.query<PublicUser>(`SELECT ${PUBLIC_COLUMNS} FROM users WHERE id = $1`, [id]);
+      return rows[0];
     },
     async insert(user) {
       try {

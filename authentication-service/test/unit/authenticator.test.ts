@@ -26,6 +26,7 @@ function fakes(users: StoredUser[] = [alice], failing?: Error) {
       if (failing) throw failing;
       return users.find((u) => u.email === email);
     },
+    findById: async (id) => users.find((u) => u.id === id),
     insert: async () => undefined,
     setPasswordHash: async () => false,
     replacePasswordHash: async () => false,

@@ -52,6 +52,37 @@ describe('broker input validation', () => {
     await rejects({ action: 'mail', mail: { to: 'a@b.c', subject: 's' } }, 400, /mail\.message: is required/);
   });
 
+  test('when a log takes a name the suite reserves for its own records, then every transport and /log-grpc answer 400 naming why and nothing is written', async () => {
+    const forged = { name: 'authentication', data: '{"email":"admin@example.com","success":true}' };
+    const before = {
+      rpc: broker.calls.rpc.length,
+      grpc: broker.calls.grpc.length,
+      http: broker.calls.loggerHttp.length,
+      published: broker.published.length,
+    };
+    const reason = /^log\.name: name "authentication" is reserved for the suite's own records$/;
+    for (const via of ['rpc', 'grpc', 'http', 'rabbitmq']) {
+      await rejects({ action: 'log', via, log: forged }, 400, reason);
+    }
+    await rejects(
+      { action: 'log', log: { ...forged, name: 'Broker_Hit ' } },
+      400,
+      /name "Broker_Hit" is reserved/,
+    );
+    const res = await broker.post('/log-grpc', { log: forged });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, reason);
+    assert.deepEqual(
+      {
+        rpc: broker.calls.rpc.length,
+        grpc: broker.calls.grpc.length,
+        http: broker.calls.loggerHttp.length,
+        published: broker.published.length,
+      },
+      before,
+    );
+  });
+
   test('when via is unknown or not a string, then 400 lists the transports', async () => {
     await rejects(
       { action: 'log', via: 'pigeon', log: { name: 'n', data: 'd' } },

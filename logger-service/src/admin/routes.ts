@@ -1,4 +1,4 @@
-import { isPeerError } from '@suite/proto';
+import { isPeerError, RESERVED_LOG_NAMES } from '@suite/proto';
 import { isAppError, type Logger } from '@suite/toolbox';
 import express, {
   type ErrorRequestHandler,
@@ -8,10 +8,11 @@ import express, {
   type Response,
   Router,
 } from 'express';
-import type { AuthClient } from '../clients/auth.js';
+import type { AdminGrant, AuthClient } from '../clients/auth.js';
 import { HTTP_STATUS } from '../failures.js';
-import type { LogStore, StoredLog } from '../store/logs.js';
+import type { LogKind, LogStore, StoredLog } from '../store/logs.js';
 import { isStorageDown } from '../store/mongo.js';
+import type { CheckAdminRight } from './right-check.js';
 import { type AdminSessions, fieldOf } from './session.js';
 import type { Views } from './views.js';
 
@@ -24,17 +25,22 @@ export interface AdminDeps {
   auth: AuthClient;
   views: Views;
   sessions: AdminSessions;
+  /** Confirms a session's admin right with authentication-service, at most once per interval. */
+  checkAdminRight: CheckAdminRight;
   logger: Logger;
 }
 
 /**
  * The admin UI: sign-in through authentication-service, for users with the admin right only, then
- * browse, touch and delete entries. The right is checked at sign-in and on every /admin request.
+/**
+ * The admin UI: sign-in through authentication-service, for users with the admin right only, then
+ * browse, touch and delete entries. The right is checked at sign-in, on every /admin request against
+ * the session, and with authentication-service at most once per interval (ADMIN_RIGHT_CHECK_SECONDS).
  * The pages sit in a Router of their own, so that their HTML error page answers only their failures
  * (a failure before them, e.g. a JSON body the parser refused, keeps the JSON envelope).
  */
 export function adminRoutes(app: IRouter, deps: AdminDeps): void {
-  const { store, auth, views, sessions, logger } = deps;
+  const { store, auth, views, sessions, checkAdminRight, logger } = deps;
   const router = Router();
   // Forms are small; only these routes parse them.
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
@@ -49,10 +55,21 @@ export function adminRoutes(app: IRouter, deps: AdminDeps): void {
     });
   };
 
-  const requireAdmin: RequestHandler = (_req, res, next) => {
+  const requireAdmin: RequestHandler = async (req, res, next) => {
     const session = sessions.current(res);
     if (!session) return res.redirect(302, '/login');
     if (session.admin !== true) return notAdministratorPage(views, res, session.user);
+    const right = await checkAdminRight(session);
+    if (right === 'withdrawn') {
+      await sessions.end(req, res);
+      return res.redirect(302, '/login');
+    }
+    if (right === 'unconfirmed') {
+      return views.send(res, 503, 'error', {
+        title: 'Cannot confirm your admin right',
+        message: 'The authentication service is unavailable. Try again in a moment.',
+      });
+    }
     next();
   };
 
@@ -68,13 +85,13 @@ export function adminRoutes(app: IRouter, deps: AdminDeps): void {
     const email = fieldOf(req, 'email').trim();
     const password = fieldOf(req, 'password');
     if (!email || !password) return loginPage(req, res, 400, 'Email and password are required.', email);
-    let admin: boolean;
+    let grant: AdminGrant | undefined;
     try {
       const outcome = await auth.authenticate(email, password);
       if (outcome.kind === 'invalid-credentials')
         return loginPage(req, res, 401, 'Invalid credentials.', email);
       if (outcome.kind === 'rejected') return loginPage(req, res, 400, outcome.message, email);
-      admin = outcome.admin;
+      if (outcome.admin) grant = outcome.grant;
     } catch (err) {
       logger.warn({ err }, 'authentication-service unavailable for admin login');
       return loginPage(
@@ -85,11 +102,11 @@ export function adminRoutes(app: IRouter, deps: AdminDeps): void {
         email,
       );
     }
-    if (!admin) {
+    if (!grant) {
       logger.info({ user: email }, 'admin sign-in refused: not an administrator');
       return notAdministratorPage(views, res, email);
     }
-    await sessions.start(req, res, { email, admin });
+    await sessions.start(req, res, { email, admin: true, grant });
     res.redirect(303, '/admin/dashboard');
   });
 
@@ -106,11 +123,17 @@ export function adminRoutes(app: IRouter, deps: AdminDeps): void {
     const page = pageNumber(req.query.page);
     const name = filterValue(req.query.name);
     const requestId = filterValue(req.query.request_id);
-    const { entries, total } = await store.list({ page, perPage: PER_PAGE, name, requestId });
+    // Audit records (the suite's own, which no public write can imitate) apart from public entries.
+    const kind: LogKind = req.query.kind === 'audit' ? 'audit' : 'public';
+    const { entries, total } = await store.list({ page, perPage: PER_PAGE, name, requestId, kind });
     const totalPages = Math.max(1, Math.ceil(total / PER_PAGE));
     const flash = await sessions.takeFlash(res);
+    const href = (p: number) => dashboardHref(p, kind, name, requestId);
     views.send(res, 200, 'dashboard', {
-      title: 'Log entries',
+      title: kind === 'audit' ? 'Audit records' : 'Log entries',
+      audit: kind === 'audit',
+      kind,
+      auditNames: RESERVED_LOG_NAMES.join(', '),
       user: sessions.current(res)?.user,
       csrf: sessions.csrfToken(req, res),
       flash,
@@ -122,8 +145,8 @@ export function adminRoutes(app: IRouter, deps: AdminDeps): void {
       filtered: Boolean(name || requestId),
       entries: entries.map(toRow),
       empty: entries.length === 0,
-      prevHref: page > 1 ? dashboardHref(page - 1, name, requestId) : undefined,
-      nextHref: page < totalPages ? dashboardHref(page + 1, name, requestId) : undefined,
+      prevHref: page > 1 ? href(page - 1) : undefined,
+      nextHref: page < totalPages ? href(page + 1) : undefined,
     });
   });
 
@@ -216,6 +239,7 @@ function toRow(entry: StoredLog) {
   return {
     id: entry.id,
     name: entry.name,
+    audit: RESERVED_LOG_NAMES.includes(entry.name),
     preview: entry.data.length > PREVIEW_CHARS ? `${entry.data.slice(0, PREVIEW_CHARS)}…` : entry.data,
     created_at: entry.created_at.toISOString(),
     // Seconds in UTC are enough to scan a list; the entry page shows the full timestamp.
@@ -237,8 +261,9 @@ function filterValue(raw: unknown): string | undefined {
   return value || undefined;
 }
 
-function dashboardHref(page: number, name?: string, requestId?: string): string {
+function dashboardHref(page: number, kind: LogKind, name?: string, requestId?: string): string {
   const query = new URLSearchParams({ page: String(page) });
+  if (kind === 'audit') query.set('kind', kind);
   if (name) query.set('name', name);
   if (requestId) query.set('request_id', requestId);
   return `/admin/dashboard?${query.toString()}`;

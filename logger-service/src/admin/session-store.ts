@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { AdminGrant } from '../clients/auth.js';
 import { guardMongo } from '../store/mongo.js';
 
 export const SESSIONS_COLLECTION = 'admin_sessions';
@@ -14,6 +15,17 @@ export interface StoredSession {
   seenAt: Date;
   /** When it ends unless used again: the earlier of the idle and the absolute limit. */
   expiresAt: Date;
+  /** The account as it was at sign-in, which authentication-service confirms again from time to time. */
+  grant?: AdminGrant;
+  /** When authentication-service last confirmed the admin right (sign-in counts). */
+  rightCheckedAt?: Date;
+}
+
+export interface SessionChanges {
+  seenAt?: Date;
+  expiresAt?: Date;
+  flash?: string | null;
+  rightCheckedAt?: Date;
 }
 
 export interface SessionStore {
@@ -21,7 +33,7 @@ export interface SessionStore {
   init(): Promise<void>;
   create(session: StoredSession): Promise<void>;
   get(id: string): Promise<StoredSession | null>;
-  update(id: string, changes: { seenAt?: Date; expiresAt?: Date; flash?: string | null }): Promise<void>;
+  update(id: string, changes: SessionChanges): Promise<void>;
   delete(id: string): Promise<void>;
 }
 
@@ -34,6 +46,9 @@ interface SessionDocument {
   created_at: Date;
   seen_at: Date;
   expires_at: Date;
+  user_id?: number;
+  right_version?: string;
+  right_checked_at?: Date;
 }
 
 /**
@@ -59,6 +74,11 @@ export function createMongoSessionStore(db: Db): SessionStore {
           seen_at: session.seenAt,
           expires_at: session.expiresAt,
         };
+        if (session.grant) {
+          doc.user_id = session.grant.userId;
+          doc.right_version = session.grant.version;
+        }
+        if (session.rightCheckedAt) doc.right_checked_at = session.rightCheckedAt;
         await sessions.insertOne(doc);
       }),
     get: (id) =>
@@ -75,6 +95,10 @@ export function createMongoSessionStore(db: Db): SessionStore {
           expiresAt: doc.expires_at,
         };
         if (doc.flash) session.flash = doc.flash;
+        if (typeof doc.user_id === 'number' && doc.right_version) {
+          session.grant = { userId: doc.user_id, version: doc.right_version };
+        }
+        if (doc.right_checked_at) session.rightCheckedAt = doc.right_checked_at;
         return session;
       }),
     update: (id, changes) =>
@@ -82,6 +106,7 @@ export function createMongoSessionStore(db: Db): SessionStore {
         const set: Partial<SessionDocument> = {};
         if (changes.seenAt) set.seen_at = changes.seenAt;
         if (changes.expiresAt) set.expires_at = changes.expiresAt;
+        if (changes.rightCheckedAt) set.right_checked_at = changes.rightCheckedAt;
         if (typeof changes.flash === 'string') set.flash = changes.flash;
         const update = changes.flash === null ? { $set: set, $unset: { flash: '' as const } } : { $set: set };
         await sessions.updateOne({ _id: id }, update);

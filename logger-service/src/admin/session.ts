@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { TrustedProxies } from '@suite/toolbox';
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import type { AdminGrant } from '../clients/auth.js';
 import type { SessionStore, StoredSession } from './session-store.js';
 
 const SESSION_COOKIE = 'logger_admin';
@@ -26,7 +27,11 @@ export interface AdminSessions {
   load: RequestHandler;
   current(res: Response): StoredSession | undefined;
   /** A new session (new id, new CSRF token) for a user who just proved who they are. */
-  start(req: Request, res: Response, user: { email: string; admin: boolean }): Promise<void>;
+  start(
+    req: Request,
+    res: Response,
+    user: { email: string; admin: boolean; grant?: AdminGrant },
+  ): Promise<void>;
   /** Deletes the session on the server, so a copy of its cookie is worth nothing afterwards. */
   end(req: Request, res: Response): Promise<void>;
   setFlash(res: Response, flash: string): Promise<void>;
@@ -103,6 +108,11 @@ export function createAdminSessions(settings: SessionSettings): AdminSessions {
         seenAt: at,
         expiresAt: new Date(at.getTime() + Math.min(idleMs, absoluteMs)),
       };
+      if (user.grant) {
+        session.grant = user.grant;
+        // The sign-in itself just confirmed the right.
+        session.rightCheckedAt = at;
+      }
       await store.create(session);
       res.locals.adminSession = session;
       res.cookie(

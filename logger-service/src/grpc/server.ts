@@ -1,3 +1,4 @@
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import {
   GRPC_EVENT_ID_METADATA,
@@ -6,7 +7,7 @@ import {
   type LogResponse,
   loadLogService,
 } from '@suite/proto';
-import { type Logger, withTimeout } from '@suite/toolbox';
+import { type Logger, listen, withTimeout } from '@suite/toolbox';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { LogStore } from '../store/logs.js';
 import { createStreamHandler } from './stream.js';
@@ -29,6 +30,9 @@ const GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_connection_age_grace_ms': 30_000,
 };
 
+/** Far more than the broker and listener replicas need (each keeps one connection). */
+export const DEFAULT_MAX_GRPC_CONNECTIONS = 128;
+
 export interface GrpcServerOptions {
   store: LogStore;
   logger: Logger;
@@ -37,6 +41,8 @@ export interface GrpcServerOptions {
   host?: string;
   /** Entries of one `WriteLogStream` being stored at once; past it the stream is not read. */
   maxInFlightPerStream?: number;
+  /** Connections open at once; further ones are closed as they arrive (grpc-js has no such bound). */
+  maxConnections?: number;
 }
 
 /** How often the health status is refreshed from a MongoDB ping. */
@@ -50,7 +56,14 @@ export interface GrpcServer {
 
 /** `logs.LogService` (`WriteLog` and `WriteLogStream`) plus `grpc.health.v1.Health`, whose status follows MongoDB's reachability. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const { store, logger, port, host = '0.0.0.0', maxInFlightPerStream = 256 } = options;
+  const {
+    store,
+    logger,
+    port,
+    host = '0.0.0.0',
+    maxInFlightPerStream = 256,
+    maxConnections = DEFAULT_MAX_GRPC_CONNECTIONS,
+  } = options;
   const log = logger.child({ transport: 'grpc' });
   const health = new HealthImplementation({ '': 'UNKNOWN', [LOG_SERVICE_NAME]: 'UNKNOWN' });
   const setServing = (status: ServingStatus) => {
@@ -72,11 +85,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   });
   health.addToServer(server);
 
-  const boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, actual) =>
-      err ? reject(err) : resolve(actual),
-    );
-  });
+  // Our own listener hands each connection to grpc-js, so the connection count can be capped as
+  // on the JSON-RPC server: past it, a new connection is closed at once.
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = net.createServer((socket) => injector.injectConnection(socket));
+  listener.maxConnections = maxConnections;
+  listener.on('drop', (data) =>
+    log.warn({ remote: data?.remoteAddress, maxConnections }, 'gRPC connection refused: too many open'),
+  );
+  const boundPort = await listen(listener, port, host);
+  listener.on('error', (err) => log.error({ err }, 'gRPC listener error'));
   await refreshHealth();
   const timer = setInterval(() => void refreshHealth(), HEALTH_CHECK_INTERVAL_MS);
   timer.unref();
@@ -86,6 +104,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     close: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        listener.close();
         // A stream lives until its caller ends it: end each once it has answered what it holds.
         streams.close();
         const cut = setTimeout(() => server.forceShutdown(), graceMs);

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type LineReader, lineWriter, readLines } from '@suite/proto';
+import { type LineReader, lineBudget, lineWriter, RPC_MAX_LINE_BYTES, readLines } from '@suite/proto';
 import { type Logger, listen } from '@suite/toolbox';
 import { JSONRPCErrorCode } from 'json-rpc-2.0';
 import type { Config } from '../config.js';
@@ -9,6 +9,7 @@ import { createRpcDispatcher, errorResponseLine, type RpcCall } from './dispatch
 /**
  * The bounds of the JSON-RPC listener, as the configuration gives them (defaults there):
  * - `RPC_MAX_LINE_BYTES`: a longer line closes that connection, so one client cannot exhaust the server's memory;
+ * - `RPC_MAX_BUFFERED_BYTES`: unfinished lines of all connections together; a connection whose line finds no room is answered an error and closed;
  * - `RPC_MAX_IN_FLIGHT_PER_CONNECTION`: calls (each element of a batch counted) running at once per connection; past it, reading stops;
  * - `RPC_MAX_BATCH`: calls one batch may hold; a longer batch is answered with a JSON-RPC error;
  * - `RPC_MAX_CONNECTIONS`: connections open at once; further ones are closed as they arrive;
@@ -17,6 +18,7 @@ import { createRpcDispatcher, errorResponseLine, type RpcCall } from './dispatch
 export type RpcLimits = Pick<
   Config,
   | 'RPC_MAX_LINE_BYTES'
+  | 'RPC_MAX_BUFFERED_BYTES'
   | 'RPC_MAX_IN_FLIGHT_PER_CONNECTION'
   | 'RPC_MAX_BATCH'
   | 'RPC_MAX_CONNECTIONS'
@@ -32,6 +34,11 @@ export interface RpcServerOptions {
   /** On close, connections still open after this long are cut. */
   closeGraceMs?: number;
 }
+
+/** A quarter of the logger's 128 MiB heap: about 80 connections each holding the longest valid line. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** JSON-RPC's range for server errors (-32000 to -32099): the request was fine, the server could not take it now. */
+const SERVER_BUSY = -32000;
 
 export interface RpcServer {
   port: number;
@@ -57,12 +64,14 @@ interface Connection {
 export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
   const { store, logger, port, host, limits, closeGraceMs = 5000 } = options;
   const maxLineBytes = limits.RPC_MAX_LINE_BYTES;
+  const maxBufferedBytes = limits.RPC_MAX_BUFFERED_BYTES;
   const maxInFlightPerConnection = limits.RPC_MAX_IN_FLIGHT_PER_CONNECTION;
   const maxConnections = limits.RPC_MAX_CONNECTIONS;
   const idleTimeoutMs = limits.RPC_IDLE_TIMEOUT_MS;
   const log = logger.child({ transport: 'json-rpc' });
   const dispatch = createRpcDispatcher(store, log, limits.RPC_MAX_BATCH);
   const connections = new Map<net.Socket, Connection>();
+  const budget = lineBudget(maxBufferedBytes);
 
   const endWhenIdle = (socket: net.Socket, connection: Connection) => {
     if (connection.inFlight === 0 && !socket.writableEnded) socket.end();
@@ -122,6 +131,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
     connection.reader = readLines(socket, {
       maxLineBytes,
+      budget,
       onLine: (line) => {
         if (connection.closing) return;
         const call = dispatch(line);
@@ -136,21 +146,26 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
           connection.reader?.pause();
         }
       },
-      onOverflow: () => {
+      onOverflow: (reason) => {
         if (connection.closing) return;
         connection.closing = true;
+        const message =
+          reason === 'line'
+            ? `Request too large: a line may hold at most ${maxLineBytes} bytes`
+            : `Server busy: unfinished lines on all connections may hold ${maxBufferedBytes} bytes together; retry later`;
         log.warn(
-          { maxLineBytes, remote: socket.remoteAddress },
-          'oversized JSON-RPC line, closing the connection',
+          { reason, maxLineBytes, maxBufferedBytes, remote: socket.remoteAddress },
+          reason === 'line'
+            ? 'oversized JSON-RPC line, closing the connection'
+            : 'JSON-RPC line buffers full, closing the connection',
         );
         // Discard whatever else the peer sends while the connection winds down.
         socket.removeAllListeners('data');
         socket.on('data', () => {});
         socket.resume();
         if (socket.writable) {
-          socket.write(
-            `${errorResponseLine(JSONRPCErrorCode.InvalidRequest, `Request too large: a line may hold at most ${maxLineBytes} bytes`)}\n`,
-          );
+          const code = reason === 'line' ? JSONRPCErrorCode.InvalidRequest : SERVER_BUSY;
+          socket.write(`${errorResponseLine(code, message)}\n`);
         }
         endWhenIdle(socket, connection);
         setTimeout(() => socket.destroy(), closeGraceMs).unref();

@@ -1,4 +1,4 @@
-import type { LogEntry } from '@suite/proto';
+import { type LogEntry, RESERVED_LOG_NAMES } from '@suite/proto';
 import {
   type AnyBulkWriteOperation,
   type BulkWriteResult,
@@ -55,11 +55,16 @@ interface EntryWrite {
   ids: LogIds;
 }
 
+/** `audit`: the records the suite writes itself (reserved names); `public`: every other entry. */
+export type LogKind = 'audit' | 'public';
+
 export interface ListQuery {
   page: number;
   perPage: number;
   name?: string;
   requestId?: string;
+  /** Both kinds when absent. */
+  kind?: LogKind;
 }
 
 export interface LogPage {
@@ -133,9 +138,12 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
 
     list: (query) =>
       guard('list log entries', async () => {
-        const filter: Filter<LogDocument> = {};
-        if (query.name) filter.name = query.name;
-        if (query.requestId) filter.request_id = query.requestId;
+        const conditions: Filter<LogDocument>[] = [];
+        if (query.name) conditions.push({ name: query.name });
+        if (query.kind === 'audit') conditions.push({ name: { $in: [...RESERVED_LOG_NAMES] } });
+        if (query.kind === 'public') conditions.push({ name: { $nin: [...RESERVED_LOG_NAMES] } });
+        if (query.requestId) conditions.push({ request_id: query.requestId });
+        const filter: Filter<LogDocument> = conditions.length > 0 ? { $and: conditions } : {};
         const [docs, total] = await Promise.all([
           logs
             .find(filter)

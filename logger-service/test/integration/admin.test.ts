@@ -173,6 +173,36 @@ describe('admin UI', () => {
     assert.match(traced.body, /<td class="data">traced<\/td>/);
   });
 
+  test('when audit records and public entries are stored, then the dashboard lists them apart and each entry page says which it is', async () => {
+    const [auditId] = await seed(1, 'authentication', () => '{"email":"a@example.com","success":true}');
+    await seed(1, 'broker_hit', () => 'Hit the broker');
+    const [publicId] = await seed(2, 'from-the-page', () => 'public');
+    // Looks like a record but is not one of the reserved names: public.
+    await seed(1, 'Authentication-ish', () => 'public');
+    const web = await signedIn();
+    const namesOf = (html: string) => [...html.matchAll(/<td>([\w-]+)<\/td>/g)].map((m) => m[1]).sort();
+
+    const publicPage = await web.get('/admin/dashboard');
+    assert.match(publicPage.body, /<h1>Log entries<\/h1>/);
+    assert.deepEqual(namesOf(publicPage.body), ['Authentication-ish', 'from-the-page', 'from-the-page']);
+    assert.match(publicPage.body, /<a href="\/admin\/dashboard" aria-current="page">Public entries<\/a>/);
+
+    const auditPage = await web.get('/admin/dashboard?kind=audit');
+    assert.match(auditPage.body, /<h1>Audit records<\/h1>/);
+    assert.deepEqual(namesOf(auditPage.body), ['authentication', 'broker_hit']);
+    const filtered = await web.get('/admin/dashboard?kind=audit&name=from-the-page');
+    assert.deepEqual(namesOf(filtered.body), [], 'a name filter does not reach across the views');
+
+    assert.match(
+      (await web.get(`/admin/log-entry/${auditId}`)).body,
+      /<span class="kind audit">audit record<\/span>/,
+    );
+    assert.match(
+      (await web.get(`/admin/log-entry/${publicId}`)).body,
+      /<span class="kind">public entry<\/span>/,
+    );
+  });
+
   test('when an id is not an ObjectId or unknown, then the entry page is a 404', async () => {
     const web = await signedIn();
     assert.equal((await web.get('/admin/log-entry/not-an-id')).status, 404);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createLogGrpcClient } from '@suite/proto';
 import { LOGS_COLLECTION } from '../../src/store/logs.js';
+import { LineSocket } from '../support/line-socket.js';
 import { serviceOnTestMongo } from '../support/service.js';
 
 describe('HTTP writes', () => {
@@ -43,6 +45,47 @@ describe('HTTP writes', () => {
     const body = await response.json();
     assert.equal(body.error, true);
     assert.match(body.message, /name is required/);
+  });
+
+  test('when a public write takes a name the suite reserves for its own records, then it answers 400 naming why and stores nothing', async () => {
+    const forged = JSON.stringify({ email: 'admin@example.com', success: true, status: 202 });
+    for (const [path, name] of [
+      ['/log', 'authentication'],
+      ['/api/log', 'broker_hit'],
+      ['/log', ' Authentication '],
+    ] as const) {
+      const response = await post(path, JSON.stringify({ name, data: forged }));
+      assert.equal(response.status, 400, `${path} ${name}`);
+      assert.equal(
+        (await response.json()).message,
+        `name: name ${JSON.stringify(name.trim())} is reserved for the suite's own records`,
+      );
+    }
+    assert.equal(await env.mongo.db.collection(LOGS_COLLECTION).countDocuments({ data: forged }), 0);
+  });
+
+  test('when the services write a reserved name over JSON-RPC or gRPC (the internal transports), then it is stored', async () => {
+    const rpc = await LineSocket.connect(env.service.rpcPort);
+    try {
+      rpc.sendJson({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'LogInfo',
+        params: { name: 'authentication', data: 'internal-rpc', event_id: `audit-${Date.now()}` },
+      });
+      assert.equal((await rpc.nextJson()).result, 'Processed payload via RPC: authentication');
+    } finally {
+      rpc.close();
+    }
+    const grpc = createLogGrpcClient({ address: env.service.grpcAddress });
+    try {
+      await grpc.writeLog({ name: 'broker_hit', data: 'internal-grpc' });
+    } finally {
+      grpc.close();
+    }
+    const stored = env.mongo.db.collection(LOGS_COLLECTION);
+    assert.equal(await stored.countDocuments({ name: 'authentication', data: 'internal-rpc' }), 1);
+    assert.equal(await stored.countDocuments({ name: 'broker_hit', data: 'internal-grpc' }), 1);
   });
 
   test('when fields have the wrong types, then it answers 400 naming them', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { LogEntry } from '@suite/proto';
-import type { SessionStore, StoredSession } from '../../src/admin/session-store.js';
+import { type LogEntry, RESERVED_LOG_NAMES } from '@suite/proto';
+import type { SessionChanges, SessionStore, StoredSession } from '../../src/admin/session-store.js';
 import type { ListQuery, LogIds, LogPage, LogStore, StoredLog } from '../../src/store/logs.js';
 import { mongoFailure } from '../../src/store/mongo.js';
 
@@ -45,7 +45,9 @@ export class FakeLogStore implements LogStore {
     const matching = this.entries
       .filter(
         (e) =>
-          (!query.name || e.name === query.name) && (!query.requestId || e.request_id === query.requestId),
+          (!query.name || e.name === query.name) &&
+          (!query.requestId || e.request_id === query.requestId) &&
+          (!query.kind || RESERVED_LOG_NAMES.includes(e.name) === (query.kind === 'audit')),
       )
       .reverse();
     const start = (query.page - 1) * query.perPage;
@@ -91,10 +93,11 @@ export class FakeSessionStore implements SessionStore {
     return session ? { ...session } : null;
   }
 
-  async update(id: string, changes: { seenAt?: Date; expiresAt?: Date; flash?: string | null }) {
+  async update(id: string, changes: SessionChanges) {
     const session = this.sessions.get(id);
     if (!session) return;
     if (changes.seenAt) session.seenAt = changes.seenAt;
+    if (changes.rightCheckedAt) session.rightCheckedAt = changes.rightCheckedAt;
     if (changes.expiresAt) session.expiresAt = changes.expiresAt;
     if (changes.flash === null) delete session.flash;
     else if (changes.flash !== undefined) session.flash = changes.flash;

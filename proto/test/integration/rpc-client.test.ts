@@ -20,6 +20,8 @@ const answer = (request: Request) => ({
 async function startPeer() {
   const connections: net.Socket[] = [];
   const received: Request[] = [];
+  /** The byte length of every line received. */
+  const lineBytes: number[] = [];
   const state: { behaviour: Behaviour } = { behaviour: (request, reply) => reply(answer(request)) };
   const server = net.createServer((socket) => {
     connections.push(socket);
@@ -27,9 +29,16 @@ async function startPeer() {
     readLines(socket, {
       maxLineBytes: 1 << 22,
       onLine: (line) => {
-        const request = JSON.parse(line) as Request;
-        received.push(request);
-        state.behaviour(request, (body) => socket.write(`${JSON.stringify(body)}\n`), socket);
+        lineBytes.push(Buffer.byteLength(line));
+        const parsed = JSON.parse(line) as Request | Request[];
+        if (Array.isArray(parsed)) {
+          // A batch is answered with one array, in the order of its calls.
+          received.push(...parsed);
+          socket.write(`${JSON.stringify(parsed.map(answer))}\n`);
+          return;
+        }
+        received.push(parsed);
+        state.behaviour(parsed, (body) => socket.write(`${JSON.stringify(body)}\n`), socket);
       },
       onOverflow: () => socket.destroy(),
     });
@@ -39,6 +48,7 @@ async function startPeer() {
     address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     connections,
     received,
+    lineBytes,
     state,
     close() {
       for (const socket of connections) socket.destroy();
@@ -86,6 +96,36 @@ describe('createLogRpcClient', () => {
       names.map((name) => `Processed payload via RPC: ${name}`),
     );
     assert.equal(peer.connections.length - connectionsBefore, 1);
+    client.close();
+  });
+
+  test('when a batch would not fit the line limit, then it leaves as several lines within it and every call is answered', async () => {
+    peer.lineBytes.length = 0;
+    const client = createLogRpcClient({ address: peer.address, maxRequestLineBytes: 5000 });
+    const names = Array.from({ length: 6 }, (_, i) => `batched-${i}`);
+    const results = await Promise.all(
+      client.logInfoBatch(names.map((name) => ({ entry: { name, data: 'x'.repeat(2000) } }))),
+    );
+    assert.deepEqual(
+      results,
+      names.map((name) => `Processed payload via RPC: ${name}`),
+    );
+    assert.equal(peer.lineBytes.length, 3, `two calls per line: ${peer.lineBytes.join(', ')}`);
+    for (const bytes of peer.lineBytes) assert.ok(bytes <= 5000, `a line of ${bytes} bytes`);
+    client.close();
+  });
+
+  test('when one call is longer than a line may be, then it fails as invalid without being sent and the others are answered', async () => {
+    peer.lineBytes.length = 0;
+    const client = createLogRpcClient({ address: peer.address, maxRequestLineBytes: 5000 });
+    const [big, small] = client.logInfoBatch([
+      { entry: { name: 'too-long', data: 'x'.repeat(6000) } },
+      { entry: { name: 'fits', data: 'x' } },
+    ]);
+    await assert.rejects(big!, rejectsAs('invalid', /more than the 5000 bytes a line may hold/));
+    assert.equal(await small, 'Processed payload via RPC: fits');
+    await assert.rejects(client.logInfo({ name: 'too-long', data: 'x'.repeat(6000) }), rejectsAs('invalid'));
+    assert.equal(peer.lineBytes.length, 1, 'only the call that fits was sent');
     client.close();
   });
 

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   authRequestSchema,
   EMAIL_MAX_CHARS,
+  MAILBOX_MAX_CHARS,
   MESSAGE_MAX_CHARS,
   mailRequestSchema,
   PASSWORD_MAX_BYTES,
@@ -96,5 +97,62 @@ describe('mail request contract', () => {
         'from: must be an email address or "Name <address>"',
       ]);
     }
+  });
+});
+
+/** Shapes that made backtracking patterns slow: long runs a pattern can split many ways. */
+const ADVERSARIAL = (length: number) => [
+  `${' '.repeat(length - 1)}x`,
+  `"${' '.repeat(length - 2)}x`,
+  '<'.repeat(length),
+  'a@'.repeat(length / 2),
+  `${'a'.repeat(length - 1)}@`,
+];
+
+describe('length before pattern', () => {
+  test('when a field is far over its length, then only the length is reported: no pattern or refinement ran on it', () => {
+    const valid = { from: 'a@example.com', to: 'rcpt@example.com', subject: 'Hello', message: 'Hi' };
+    for (const value of ADVERSARIAL(100_000)) {
+      assert.deepEqual(problems(mailRequestSchema.safeParse({ ...valid, from: value })), [
+        `from: must be at most ${MAILBOX_MAX_CHARS} characters`,
+      ]);
+      assert.deepEqual(problems(mailRequestSchema.safeParse({ ...valid, to: value })), [
+        `to: must be at most ${EMAIL_MAX_CHARS} characters`,
+      ]);
+      assert.deepEqual(problems(mailRequestSchema.safeParse({ ...valid, subject: value })), [
+        `subject: must be at most ${SUBJECT_MAX_CHARS} characters`,
+      ]);
+      assert.deepEqual(problems(authRequestSchema.safeParse({ email: value, password: value })), [
+        `email: must be at most ${EMAIL_MAX_CHARS} characters`,
+        `password: must be at most ${PASSWORD_MAX_BYTES} bytes`,
+      ]);
+    }
+  });
+
+  test('when parseMailbox is given more than a mailbox may hold, then it refuses without looking further', () => {
+    for (const value of ADVERSARIAL(100_000)) assert.equal(parseMailbox(value), undefined);
+  });
+
+  test('when parseMailbox reads the named forms, then it agrees with RFC 5322 display names as the suite accepts them', () => {
+    const cases: Array<[string, ReturnType<typeof parseMailbox>]> = [
+      ['  a@example.com  ', { address: 'a@example.com' }],
+      ['<a@example.com>', { address: 'a@example.com' }],
+      ['"" <a@example.com>', { address: 'a@example.com' }],
+      ['Alice  < a@example.com > ', { name: 'Alice', address: 'a@example.com' }],
+      ['" Alice <work> " <a@example.com>', { name: 'Alice <work>', address: 'a@example.com' }],
+      ['"Alice"<a@example.com>', { name: 'Alice', address: 'a@example.com' }],
+      ['"Alice" x <a@example.com>', undefined],
+      ['x "Alice" <a@example.com>', undefined],
+      ['"Al"ice" <a@example.com>', undefined],
+      ['" <a@example.com>', undefined],
+      ['Ali>ce <a@example.com>', undefined],
+      ['Alice <a@example.com>>', undefined],
+      ['Alice <>', undefined],
+      ['a@example.com>', undefined],
+      [`Alice <${addressOf(255)}>`, undefined],
+    ];
+    for (const [value, expected] of cases) assert.deepEqual(parseMailbox(value), expected, value);
+    assert.equal(`Alice <${addressOf(254)}>`.length <= MAILBOX_MAX_CHARS, true);
+    assert.deepEqual(parseMailbox(`Alice <${addressOf(254)}>`), { name: 'Alice', address: addressOf(254) });
   });
 });
