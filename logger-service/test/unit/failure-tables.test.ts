@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceError } from '@grpc/grpc-js';
-import { createLogGrpcClient, PEER_ERROR_KINDS, PeerError, type PeerErrorKind } from '@suite/proto';
+import {
+  createLogGrpcClient,
+  createLogStreamClient,
+  PEER_ERROR_KINDS,
+  PeerError,
+  type PeerErrorKind,
+} from '@suite/proto';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/auth-server.js';
 import { FakeLogStore } from '../support/fake-store.js';
 import { LineSocket } from '../support/line-socket.js';
@@ -49,6 +55,7 @@ describe("the logger's answer to each kind of storage failure", () => {
     const web = service.web();
     assert.equal((await web.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).response.status, 303);
     const grpc = createLogGrpcClient({ address: service.grpcAddress });
+    const grpcStream = createLogStreamClient({ address: service.grpcAddress });
     const socket = await LineSocket.connect(service.rpcPort);
     try {
       for (const kind of PEER_ERROR_KINDS) {
@@ -73,6 +80,16 @@ describe("the logger's answer to each kind of storage failure", () => {
         );
         assert.equal(GRPC_CODES[(rpcFailure.cause as ServiceError).code], expected.grpc, `gRPC ${kind}`);
         assert.equal(rpcFailure.detail, `could not store the log entry: ${summary}`);
+        // An entry on WriteLogStream is answered with the status the unary call ends with.
+        const streamFailure = await grpcStream.writeLog({ name: 'n', data: 'd' }).then(
+          () => assert.fail(`WriteLogStream ${kind} succeeded`),
+          (err: PeerError) => err,
+        );
+        assert.deepEqual(
+          [streamFailure.kind, streamFailure.detail],
+          [rpcFailure.kind, rpcFailure.detail],
+          `WriteLogStream ${kind}`,
+        );
 
         socket.sendJson({ jsonrpc: '2.0', id: 1, method: 'LogInfo', params: { name: 'n', data: 'd' } });
         const { error } = (await socket.nextJson()) as { error: { code: number; message: string } };
@@ -100,6 +117,7 @@ describe("the logger's answer to each kind of storage failure", () => {
     } finally {
       store.failure = undefined;
       grpc.close();
+      grpcStream.close();
       socket.close();
     }
   });
