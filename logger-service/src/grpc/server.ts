@@ -105,14 +105,20 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       new Promise<void>((resolve) => {
         clearInterval(timer);
         listener.close();
-        // A stream lives until its caller ends it: end each once it has answered what it holds.
-        streams.close();
-        const cut = setTimeout(() => server.forceShutdown(), graceMs);
-        cut.unref();
-        server.tryShutdown(() => {
-          clearTimeout(cut);
+        const cut = setTimeout(() => {
+          server.forceShutdown();
           resolve();
-        });
+        }, graceMs);
+        cut.unref();
+        // A stream lives until its caller ends it: each is ended once it has answered what it holds,
+        // and only then does the shutdown start, since grpc-js does not wait for the streams of the
+        // connections our listener handed it.
+        void streams.close().then(() =>
+          server.tryShutdown(() => {
+            clearTimeout(cut);
+            resolve();
+          }),
+        );
       }),
   };
 }

@@ -4,8 +4,11 @@ import type { WriteEntry } from './write-entry.js';
 
 export interface StreamHandler {
   handle: grpc.handleBidiStreamingCall<LogStreamEntry, LogStreamResult>;
-  /** Answers what every open stream holds, then ends it; entries that arrive meanwhile get UNAVAILABLE. */
-  close(): void;
+  /**
+   * Answers what every open stream holds, then ends it; entries that arrive meanwhile get UNAVAILABLE.
+   * Resolves once every stream has ended (or its caller went away).
+   */
+  close(): Promise<void>;
 }
 
 interface OpenStream {
@@ -24,11 +27,16 @@ interface OpenStream {
 export function createStreamHandler(write: WriteEntry, maxInFlight: number): StreamHandler {
   const open = new Set<OpenStream>();
   let closing = false;
+  let allEnded: (() => void) | undefined;
+  const forget = (stream: OpenStream) => {
+    open.delete(stream);
+    if (closing && open.size === 0) allEnded?.();
+  };
 
   const endWhenAnswered = (stream: OpenStream) => {
     if (!stream.ending || stream.inFlight > 0) return;
-    open.delete(stream);
     if (!stream.call.writableEnded) stream.call.end();
+    forget(stream);
   };
 
   const handle: StreamHandler['handle'] = (call) => {
@@ -58,8 +66,8 @@ export function createStreamHandler(write: WriteEntry, maxInFlight: number): Str
       endWhenAnswered(stream);
     });
     // The caller went away: nothing left to answer, the writes in flight still finish.
-    call.on('cancelled', () => open.delete(stream));
-    call.on('error', () => open.delete(stream));
+    call.on('cancelled', () => forget(stream));
+    call.on('error', () => forget(stream));
     endWhenAnswered(stream);
   };
 
@@ -67,10 +75,15 @@ export function createStreamHandler(write: WriteEntry, maxInFlight: number): Str
     handle,
     close() {
       closing = true;
+      const ended = new Promise<void>((resolve) => {
+        allEnded = resolve;
+      });
       for (const stream of open) {
         stream.ending = true;
         endWhenAnswered(stream);
       }
+      if (open.size === 0) allEnded?.();
+      return ended;
     },
   };
 }
