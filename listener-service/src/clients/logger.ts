@@ -1,4 +1,4 @@
-import { createLogGrpcClient, createLogRpcClient, type LogEntry } from '@suite/proto';
+import { createLogGrpcClient, createLogRpcClient, type LogEntry, RPC_MAX_BATCH } from '@suite/proto';
 import { batchWrites } from './batch-writes.js';
 
 /** The logger-service as the listener uses it; it deduplicates on the event id. */
@@ -15,8 +15,6 @@ export interface LoggerClientOptions {
   timeoutMs?: number;
 }
 
-/** The logger's RPC_MAX_BATCH default: a longer batch would be refused whole. */
-export const MAX_RPC_BATCH = 100;
 /** How long the first entry of a batch waits for more before the batch is sent. */
 export const DEFAULT_BATCH_WAIT_MS = 2;
 
@@ -36,7 +34,8 @@ export function createLoggerClient(options: LoggerClientOptions): LoggerClient {
   }
   const client = createLogRpcClient({ address: options.rpcAddress, timeoutMs });
   const batcher = batchWrites((calls) => client.logInfoBatch(calls), {
-    maxBatch: MAX_RPC_BATCH,
+    // The logger's default batch limit: a longer batch would be refused whole.
+    maxBatch: RPC_MAX_BATCH,
     waitMs: DEFAULT_BATCH_WAIT_MS,
   });
   return {
