@@ -20,7 +20,8 @@ function runUserCli(databaseUrl: string, args: string[], stdin = ''): Promise<st
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [USER_CLI, ...args], {
       cwd: path.dirname(USER_CLI),
-      env: { ...process.env, DATABASE_URL: databaseUrl, BCRYPT_COST: '4' },
+      // On the loopback address, as the suite runs here: a published password may stay on an administrator.
+      env: { ...process.env, DATABASE_URL: databaseUrl, BCRYPT_COST: '4', BIND_HOST: '127.0.0.1' },
       timeout: 20_000,
     });
     let output = '';
