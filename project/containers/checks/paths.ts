@@ -3,7 +3,13 @@ import type { Check } from './report.js';
 import { expectStatus, postJson, type Stack } from './stack.js';
 
 /** The seed administrator: test-containers.sh gives the stack a fresh SEED_PASSWORD, as an operator would. */
-const ADMIN = { email: 'admin@example.com', password: requiredEnv('SEED_PASSWORD') };
+// Read when a check runs: the image checks import this module before the script sets SEED_PASSWORD.
+const ADMIN = {
+  email: 'admin@example.com',
+  get password() {
+    return requiredEnv('SEED_PASSWORD');
+  },
+};
 /** The page's Test Auth user, which every deployment seeds and the admin UI refuses. */
 const DEMO = { email: 'demo@example.com', password: 'demo-password' };
 
