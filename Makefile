@@ -99,7 +99,8 @@ k8s_up: ## Kubernetes: create namespace $(K8S_NAMESPACE) and its Secrets (random
 	    --from-literal=AUTH_DB_PASSWORD=$$(openssl rand -hex 24) \
 	    --from-literal=MONGO_ROOT_PASSWORD=$$(openssl rand -hex 24) \
 	    --from-literal=LOGGER_MONGO_PASSWORD=$$(openssl rand -hex 24) \
-	    --from-literal=RABBITMQ_PASSWORD=$$(openssl rand -hex 24)
+	    --from-literal=RABBITMQ_PASSWORD=$$(openssl rand -hex 24) \
+	    --from-literal=REDIS_PASSWORD=$$(openssl rand -hex 24)
 	kubectl -n $(K8S_NAMESPACE) get secret logger-session >/dev/null 2>&1 || \
 	  kubectl -n $(K8S_NAMESPACE) create secret generic logger-session --from-literal=SESSION_SECRET=$$(openssl rand -hex 32)
 	kubectl apply -k project/k8s

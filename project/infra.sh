@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and RabbitMQ answer on their default local ports.
-# Quick and silent-ish when both already run; on a Debian/Ubuntu machine with root it installs and
+# Makes sure PostgreSQL, RabbitMQ and Redis answer on their default local ports.
+# Quick and silent-ish when all already run; on a Debian/Ubuntu machine with root it installs and
 # starts what is missing, saying what it does; elsewhere it prints the command to run.
 # Usage: bash project/infra.sh [--check]   (--check only reports, exit 1 when something is down)
 set -euo pipefail
 
-PG_HOST=127.0.0.1 PG_PORT=5432 RABBIT_HOST=127.0.0.1 RABBIT_PORT=5672
+PG_HOST=127.0.0.1 PG_PORT=5432 RABBIT_HOST=127.0.0.1 RABBIT_PORT=5672 REDIS_HOST=127.0.0.1 REDIS_PORT=6379
 check_only=false
 [ "${1:-}" = "--check" ] && check_only=true
 
@@ -63,6 +63,15 @@ start_rabbitmq() {
   wait_for RabbitMQ "$RABBIT_HOST" "$RABBIT_PORT" 30
 }
 
+# The login and mail limits' counters: nothing needs to survive a restart (the windows are minutes),
+# so it keeps nothing on disk, and it listens on the loopback address only.
+start_redis() {
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  say "starting Redis"
+  redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes >/dev/null
+  wait_for Redis "$REDIS_HOST" "$REDIS_PORT" 15
+}
+
 ensure() { # name host port start-function
   if answers "$2" "$3"; then
     say "$1 answers on $2:$3"
@@ -77,4 +86,5 @@ ensure() { # name host port start-function
 status=0
 ensure PostgreSQL "$PG_HOST" "$PG_PORT" start_postgres || status=1
 ensure RabbitMQ "$RABBIT_HOST" "$RABBIT_PORT" start_rabbitmq || status=1
+ensure Redis "$REDIS_HOST" "$REDIS_PORT" start_redis || status=1
 exit $status

@@ -26,6 +26,9 @@ export const configSchema = z.object({
   STATEMENT_TIMEOUT_MS: env.positiveInt(5000),
   DB_POOL_MAX: env.positiveInt(10),
   DB_CONNECT_TIMEOUT_MS: env.positiveInt(3000),
+  // The login counters, shared by every replica (README, "Login limits").
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: env.redisKeyPrefix(),
   RATE_LIMIT_WINDOW_SECONDS: env.positiveInt(900),
   // The login policy; README "Login limits".
   RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES: env.positiveInt(10),

@@ -1,4 +1,5 @@
 import { connectWithRetry, createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
+import { createRedisLimitStore, type LimitStore } from '@suite/toolbox/limits';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { createLoginThrottle } from './auth/throttle.js';
@@ -13,6 +14,8 @@ import { createUserStore } from './users/store.js';
 /** What a test may replace; everything else is built from the configuration as in production. */
 export interface AuthServiceOverrides {
   logger?: Logger;
+  /** Where the login counters live; the caller closes it. Default: Redis at REDIS_URL. */
+  limits?: LimitStore;
 }
 
 export interface AuthService {
@@ -22,6 +25,9 @@ export interface AuthService {
   db: Database;
   close(): Promise<void>;
 }
+
+/** Longest wait at start-up for the limit store before the service starts without it. */
+const LIMIT_STORE_WAIT_MS = 3000;
 
 /**
  * The one wiring of the service, used by main.ts and by the tests: opens (creating and migrating
@@ -67,12 +73,26 @@ export async function buildAuthService(
       lastName: config.SEED_LAST_NAME,
     });
     await seedDemoUser(seedDeps);
-    const throttle = createLoginThrottle({
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      failuresPerAccountAndAddress: config.RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES,
-      failuresPerAddress: config.RATE_LIMIT_ADDRESS_FAILURES,
-      accountFailuresBeforeDelay: config.RATE_LIMIT_ACCOUNT_FAILURES,
-    });
+    const limits =
+      overrides.limits ??
+      resources.own(
+        'limit store',
+        createRedisLimitStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, logger }),
+        (store) => store.close(),
+      );
+    // The service starts without the store too, and refuses logins (503) until it answers.
+    if (!(await limits.waitReady(LIMIT_STORE_WAIT_MS))) {
+      logger.warn('the limit store (REDIS_URL) does not answer yet: logins are refused until it does');
+    }
+    const throttle = createLoginThrottle(
+      {
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+        failuresPerAccountAndAddress: config.RATE_LIMIT_ACCOUNT_ADDRESS_FAILURES,
+        failuresPerAddress: config.RATE_LIMIT_ADDRESS_FAILURES,
+        accountFailuresBeforeDelay: config.RATE_LIMIT_ACCOUNT_FAILURES,
+      },
+      limits,
+    );
     const app = createApp({
       logger,
       metrics: createMetrics('authentication-service'),

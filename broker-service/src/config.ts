@@ -15,8 +15,10 @@ export const configSchema = z.object({
   CORS_ORIGINS: env.list('http://localhost:8081,http://127.0.0.1:8081'),
   // The proxies in front of the broker whose X-Forwarded-For is believed; none by default.
   TRUSTED_PROXIES: env.trustedProxies(''),
-  // Mails per minute per client address.
+  // Mails per minute per client address, counted in Redis so every replica shares the count.
   MAIL_RATE_LIMIT: env.positiveInt(30),
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: env.redisKeyPrefix(),
   DOWNSTREAM_TIMEOUT_MS: env.positiveInt(5000),
   // Mail may take a retry inside the mail-service, so it gets longer than the other peers.
   MAIL_TIMEOUT_MS: env.positiveInt(15_000),

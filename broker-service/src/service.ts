@@ -6,6 +6,7 @@ import {
   type LogRpcClient,
 } from '@suite/proto';
 import { createHttpClient, createLogger, createMetrics, createResources, type Logger } from '@suite/toolbox';
+import { createRedisLimitStore, type LimitStore } from '@suite/toolbox/limits';
 import type { Express } from 'express';
 import { createApp, SERVICE } from './app.js';
 import { createAuditTrail } from './audit.js';
@@ -25,6 +26,8 @@ export interface BrokerOverrides {
   loggerRpc?: Pick<LogRpcClient, 'logInfo'>;
   loggerGrpc?: Pick<LogGrpcClient, 'writeLog'>;
   events?: EventPublisher;
+  /** Where the mail limit counts; default Redis at REDIS_URL. */
+  limits?: LimitStore;
 }
 
 export interface Broker {
@@ -84,6 +87,15 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
       (c) => c.close(),
     );
 
+  // Connects (and reconnects) in the background; until then mail is refused with a 503.
+  const limits =
+    overrides.limits ??
+    own(
+      'limit store',
+      createRedisLimitStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, logger }),
+      (store) => store.close(),
+    );
+
   const metrics = createMetrics(SERVICE);
   // Owned last, so closed first: the queued login events go out while the publisher still runs.
   const audit = own(
@@ -102,7 +114,7 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
     loggerGrpc,
     events,
     audit,
-    mailLimit: createMailLimit(config.MAIL_RATE_LIMIT, metrics.registry),
+    mailLimit: createMailLimit(config.MAIL_RATE_LIMIT, limits, metrics.registry),
     trustedProxies: config.TRUSTED_PROXIES,
     corsOrigins: config.CORS_ORIGINS,
     dependencies: {
@@ -112,6 +124,7 @@ export function buildBroker(config: Config, overrides: BrokerOverrides = {}): Br
       [AUTH_SERVICE]: () => auth.ping(),
       [MAIL_SERVICE]: () => mail.ping(),
       [LOGGER_SERVICE]: () => loggerHttp.ping(),
+      redis: () => limits.ping(),
     },
     dependencyTimeoutMs: Math.min(timeoutMs, 2000),
   });

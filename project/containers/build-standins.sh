@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the test-only stand-ins for the four third-party images, tagged with the names docker-compose.yml
-# uses (and their docker.io spellings, which is how podman's Docker API looks short names up).
+# Builds the test-only stand-ins for the third-party images, tagged with the names docker-compose.yml and
+# project/swarm.yml use (and their docker.io spellings, which is how podman's Docker API looks short names
+# up). With no argument the five docker-compose.yml runs; name them to choose.
+# Usage: build-standins.sh [postgres] [rabbitmq] [mongo] [mailhog] [redis]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 podman_env
@@ -23,8 +25,16 @@ build() { # <compose image name> <podman build arguments...>
   echo "built stand-in $name in $(($(date +%s) - started))s"
 }
 
-build postgres:16 "$dir/postgres"
-build rabbitmq:3-management "$dir/rabbitmq"
 node_standins=(-f "$dir/node-standins.Dockerfile" --ignorefile "$dir/standins.dockerignore" .)
-build mongo:7 --target mongo "${node_standins[@]}"
-build mailhog/mailhog:latest --target mailhog "${node_standins[@]}"
+for standin in "${@:-postgres rabbitmq mongo mailhog redis}"; do
+  for one in $standin; do
+    case $one in
+      postgres) build postgres:16 "$dir/postgres" ;;
+      rabbitmq) build rabbitmq:3-management "$dir/rabbitmq" ;;
+      mongo) build mongo:7 --target mongo "${node_standins[@]}" ;;
+      mailhog) build mailhog/mailhog:latest --target mailhog "${node_standins[@]}" ;;
+      redis) build redis:7 "$dir/redis" ;;
+      *) echo "no stand-in named $one" >&2; exit 1 ;;
+    esac
+  done
+done

@@ -82,6 +82,13 @@ export const env = {
       .string()
       .regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port')
       .default(fallback),
+  /** `REDIS_KEY_PREFIX`: put before every key a service writes to Redis, so deployments can share one. */
+  redisKeyPrefix: () =>
+    z
+      .string()
+      .max(64)
+      .regex(/^[\w.:-]*$/, 'expected letters, digits and . _ : -')
+      .default('suite:'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   /**

@@ -18,6 +18,19 @@ export const PEER_FAILURE_STATUS: HttpStatusOfKind = {
 };
 
 /**
+ * The answer of a service whose own store failed (the authentication-service's user database, a
+ * service's limit store): it cannot serve that request for now, whatever the kind, so 503 and the
+ * caller may retry; `invalid` keeps its meaning, the caller's request.
+ */
+export const OWN_STORE_FAILURE_STATUS: HttpStatusOfKind = {
+  unreachable: 503,
+  timeout: 503,
+  refused: 503,
+  overloaded: 503,
+  invalid: 400,
+};
+
+/**
  * A peer's failure as an HTTP answer: the status its kind has in `statusOf`, the failure's summary
  * ("<peer> <kind>", e.g. "mail-service unreachable") as the message; the PeerError, with its detail
  * (driver text, internal addresses), travels along as the cause, for the log, never to the client.

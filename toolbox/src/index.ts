@@ -9,7 +9,13 @@ export {
 } from './config.js';
 export { type Envelope, sendOk } from './envelope.js';
 export { AppError, badRequest, isAppError, tooManyRequests, unauthorized } from './errors.js';
-export { type HttpStatusOfKind, httpErrorOf, PEER_FAILURE_STATUS, publicMessage } from './failures.js';
+export {
+  type HttpStatusOfKind,
+  httpErrorOf,
+  OWN_STORE_FAILURE_STATUS,
+  PEER_FAILURE_STATUS,
+  publicMessage,
+} from './failures.js';
 export { createHttpApp, describeZodError, readJsonBody, readJsonObject } from './http-app.js';
 export { createHttpClient, type HttpClient, type HttpResponse } from './http-client.js';
 export { createLogger, type Logger } from './logger.js';

@@ -1,5 +1,6 @@
 import { clientAddressKey, sleep, tooManyRequests } from '@suite/toolbox';
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { LimitStore } from '@suite/toolbox/limits';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface LoginPolicy {
   windowSeconds: number;
@@ -49,17 +50,21 @@ interface AddressGate {
  * count by /64. Only decided failures count: while attempts are being checked, others from the
  * same address wait instead of being refused, as many run at once as failures remain, so a burst of
  * correct logins all succeed and a burst of guesses never checks more than the limit allows.
+ *
+ * The counters live in `store` (Redis in every deployment), so every replica reads and counts the
+ * same failures; the gate on attempts in flight is this process's own. When the store does not
+ * answer, no attempt is checked: the login is refused with the store's failure (503).
  */
 export function createLoginThrottle(
   policy: LoginPolicy,
+  store: Pick<LimitStore, 'counter'>,
   wait: (ms: number) => Promise<void> = sleep,
 ): LoginThrottle {
-  const limiter = (keyPrefix: string, points: number) =>
-    new RateLimiterMemory({ keyPrefix, points, duration: policy.windowSeconds });
-  const byPair = limiter('pair', policy.failuresPerAccountAndAddress);
-  const byAddress = limiter('address', policy.failuresPerAddress);
+  const limiter = (name: string, points: number) => store.counter(name, points, policy.windowSeconds);
+  const byPair = limiter('login-pair', policy.failuresPerAccountAndAddress);
+  const byAddress = limiter('login-address', policy.failuresPerAddress);
   // Counted far past the ceiling, since the delay grows with the count.
-  const byAccount = limiter('account', Number.MAX_SAFE_INTEGER);
+  const byAccount = limiter('login-account', Number.MAX_SAFE_INTEGER);
   const gates = new Map<string, AddressGate>();
 
   const gateOf = (address: string): AddressGate => {
@@ -92,7 +97,15 @@ export function createLoginThrottle(
       const pair = JSON.stringify([account, address]);
       for (;;) {
         const seen = gateOf(address).version;
-        const [pairRes, addressRes] = await Promise.all([byPair.get(pair), byAddress.get(address)]);
+        let pairRes: RateLimiterRes | null;
+        let addressRes: RateLimiterRes | null;
+        try {
+          [pairRes, addressRes] = await Promise.all([byPair.get(pair), byAddress.get(address)]);
+        } catch (err) {
+          const idle = gates.get(address);
+          if (idle && idle.inFlight === 0 && idle.waiters.size === 0) gates.delete(address);
+          throw err;
+        }
         const gate = gateOf(address);
         if (gate.version !== seen) continue;
         const pairLeft = policy.failuresPerAccountAndAddress - used(pairRes);

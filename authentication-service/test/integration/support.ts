@@ -130,7 +130,9 @@ export interface RunningService {
 /**
  * The service exactly as main.ts builds it (buildAuthService), on port 0. `env` holds the variables a
  * test sets on top of its database, as an operator would set them. Like `make run`, it listens on the
- * loopback address, which is what lets the seed administrator have the published SEED.password.
+ * loopback address, which is what lets the seed administrator have the published SEED.password. Its
+ * login counters are in the real Redis (REDIS_URL, default 127.0.0.1:6379) under a key prefix of its
+ * own unless `env` names one, so no other test's failures count against it.
  */
 export async function startService(
   databaseUrl: string,
@@ -142,6 +144,8 @@ export async function startService(
     DB_POOL_MAX: '4',
     BIND_HOST: '127.0.0.1',
     SEED_PASSWORD: SEED.password,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: `${uniqueName('auth_test')}:`,
     ...env,
   });
   const service = await buildAuthService(config, { logger, ...overrides });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError, createLogger } from '@suite/toolbox';
+import { createMemoryLimitStore } from '@suite/toolbox/limits';
 import { createAuthenticator } from '../../src/auth/authenticator.js';
 import { createLoginThrottle } from '../../src/auth/throttle.js';
 import { databaseFailure } from '../../src/db/errors.js';
@@ -46,12 +47,15 @@ function fakes(users: StoredUser[] = [alice], failing?: Error) {
     },
     needsRehash: () => false,
   };
-  const throttle = createLoginThrottle({
-    windowSeconds: 60,
-    failuresPerAccountAndAddress: 2,
-    failuresPerAddress: 100,
-    accountFailuresBeforeDelay: 100,
-  });
+  const throttle = createLoginThrottle(
+    {
+      windowSeconds: 60,
+      failuresPerAccountAndAddress: 2,
+      failuresPerAddress: 100,
+      accountFailuresBeforeDelay: 100,
+    },
+    createMemoryLimitStore(),
+  );
   const authenticate = createAuthenticator({
     logger: createLogger('authenticator-test', 'silent'),
     users: store,

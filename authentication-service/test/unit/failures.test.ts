@@ -3,6 +3,7 @@ import http from 'node:http';
 import { describe, test } from 'node:test';
 import { PEER_ERROR_KINDS, PeerError, type PeerErrorKind } from '@suite/proto/errors';
 import { closeHttpServer, createLogger, createMetrics, listen, parseTrustedProxies } from '@suite/toolbox';
+import { createMemoryLimitStore } from '@suite/toolbox/limits';
 import { createApp } from '../../src/app.js';
 import { createLoginThrottle } from '../../src/auth/throttle.js';
 import type { Database } from '../../src/db/database.js';
@@ -56,12 +57,15 @@ describe('user database failures', () => {
       db: {} as Database,
       users,
       passwords,
-      throttle: createLoginThrottle({
-        windowSeconds: 60,
-        failuresPerAccountAndAddress: 5,
-        failuresPerAddress: 50,
-        accountFailuresBeforeDelay: 5,
-      }),
+      throttle: createLoginThrottle(
+        {
+          windowSeconds: 60,
+          failuresPerAccountAndAddress: 5,
+          failuresPerAddress: 50,
+          accountFailuresBeforeDelay: 5,
+        },
+        createMemoryLimitStore(),
+      ),
       trustedProxies: parseTrustedProxies(''),
     });
     const server = http.createServer(app);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '@suite/toolbox';
+import { createMemoryLimitStore } from '@suite/toolbox/limits';
 import { ACCOUNT_DELAY_MAX_MS, createLoginThrottle, type LoginPolicy } from '../../src/auth/throttle.js';
 
 const policy: LoginPolicy = {
@@ -12,7 +13,7 @@ const policy: LoginPolicy = {
 
 function throttleWithClock() {
   const waits: number[] = [];
-  const throttle = createLoginThrottle(policy, async (ms) => {
+  const throttle = createLoginThrottle(policy, createMemoryLimitStore(), async (ms) => {
     waits.push(ms);
   });
   return { throttle, waits };

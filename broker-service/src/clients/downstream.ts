@@ -20,14 +20,19 @@ export function isEnvelope(value: unknown): value is Envelope {
 /**
  * A peer's answer other than success, as a failure in the suite's vocabulary: a 400 is the peer
  * finding the request invalid, and its words, being about the caller's own request, are what the
- * caller reads; a 504 is the peer's own timeout; anything else the peer's failure, its words kept
- * for the log only. The toolbox's HTTP client raises transport failures (unreachable, timeout) the
- * same way, so every failure of a peer reaches the caller through the broker's one HTTP table.
+ * caller reads; a 504 is the peer's own timeout; a 503 the peer saying it cannot serve for now (its
+ * own store down, e.g. the authentication-service's database or limit store), so the caller may
+ * retry: `overloaded`, a 503 here too; anything else the peer's failure, its words kept for the log
+ * only. The toolbox's HTTP client raises transport failures (unreachable, timeout) the same way, so
+ * every failure of a peer reaches the caller through the broker's one HTTP table.
  */
 export function unexpectedAnswer(service: string, response: HttpResponse<unknown>): PeerError {
   const words = downstreamMessage(response);
   const detail = `answered ${response.status}: ${words}`;
   if (response.status === 400) return new PeerError(service, 'invalid', detail, { summary: words });
+  if (response.status === 503) {
+    return new PeerError(service, 'overloaded', detail, { summary: `${service} unavailable` });
+  }
   return new PeerError(service, response.status === 504 ? 'timeout' : 'refused', detail);
 }
 

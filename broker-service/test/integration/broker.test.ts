@@ -173,6 +173,7 @@ describe('broker against its real peers', () => {
       'authentication-service': 'ok',
       'mail-service': 'ok',
       'logger-service': 'ok',
+      redis: 'ok',
     });
   });
 

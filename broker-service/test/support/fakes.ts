@@ -2,6 +2,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { AuthenticatedUser, LogEntry } from '@suite/proto';
 import { closeHttpServer, type HttpClient, type HttpResponse, listen } from '@suite/toolbox';
+import { createMemoryLimitStore } from '@suite/toolbox/limits';
 import { createAuthClient } from '../../src/clients/auth.js';
 import { createLoggerHttpClient } from '../../src/clients/logger-http.js';
 import { createMailClient } from '../../src/clients/mail.js';
@@ -75,8 +76,8 @@ export interface RpcCall {
 }
 
 /**
- * The broker as `buildBroker` wires it, on an ephemeral port, with every peer faked unless the test
- * overrides it; `env` is read as the broker's environment would be.
+ * The broker as `buildBroker` wires it, on an ephemeral port, with every peer and the limit store faked
+ * unless the test overrides it; `env` is read as the broker's environment would be.
  */
 export async function startBroker(overrides: BrokerOverrides = {}, env: Record<string, string> = {}) {
   const auth = scriptedHttp(async (path) =>
@@ -122,6 +123,8 @@ export async function startBroker(overrides: BrokerOverrides = {}, env: Record<s
       },
     },
     events: bus.events,
+    // The mail limit in this process's memory; test/integration/limits.test.ts counts in the real Redis.
+    limits: createMemoryLimitStore(),
     ...overrides,
   });
   const server = http.createServer(broker.app);

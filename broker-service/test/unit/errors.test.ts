@@ -78,6 +78,13 @@ describe('broker error mapping', () => {
     assert.deepEqual(await res.json(), { error: true, message: 'authentication-service refused' });
   });
 
+  test('when the authentication-service answers 503 (its own store down), then the broker says 503 naming it, not 401', async () => {
+    const broker = await brokerWithAuth(503, { error: true, message: 'limit store (Redis) unreachable' });
+    const res = await broker.post('/handle', login);
+    assert.equal(res.status, 503);
+    assert.deepEqual(await res.json(), { error: true, message: 'authentication-service unavailable' });
+  });
+
   test('when the authentication-service is unreachable, then the broker says 502 naming it', async () => {
     const port = await closedPort();
     const http = createHttpClient({ service: 'authentication-service', baseURL: `http://127.0.0.1:${port}` });

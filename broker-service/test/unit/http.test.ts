@@ -52,6 +52,7 @@ describe('broker HTTP surface', () => {
       'authentication-service': 'ok',
       'mail-service': 'ok',
       'logger-service': 'ok',
+      redis: 'ok',
     });
     broker.bus.connected = false;
     try {

@@ -6,6 +6,7 @@ import { type AdminPassword, localAdminPassword, TEST_ADMIN_PASSWORD } from './a
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_RABBIT_URL,
+  DEFAULT_REDIS_URL,
   deleteQueues,
   dropDatabase,
   randomSuffix,
@@ -45,7 +46,7 @@ export interface SuiteOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   output?: OutputMode;
   colour?: boolean;
-  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL, MAIL_HOST (and, for make run, BIND_HOST and SEED_PASSWORD) are read from. */
+  /** Where DATABASE_URL, MONGO_URL, RABBIT_URL, REDIS_URL, MAIL_HOST (and, for make run, BIND_HOST and SEED_PASSWORD) are read from. */
   sourceEnv?: NodeJS.ProcessEnv;
 }
 
@@ -99,14 +100,18 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
 
   const configuredDatabase = source.DATABASE_URL || DEFAULT_DATABASE_URL;
   const rabbitUrl = source.RABBIT_URL || DEFAULT_RABBIT_URL;
+  const redisUrl = source.REDIS_URL || DEFAULT_REDIS_URL;
   await requireServers([
     { name: 'PostgreSQL', url: configuredDatabase, defaultPort: 5432 },
     { name: 'RabbitMQ', url: rabbitUrl, defaultPort: 5672 },
+    { name: 'Redis', url: redisUrl, defaultPort: 6379 },
   ]);
   const databaseUrl = ephemeral ? withDatabase(configuredDatabase, `suite_${suffix}`) : configuredDatabase;
   // A run of the tests gets its own exchange and queue, so its events never reach a real listener's queue.
   const queueName = ephemeral ? `${DEFAULT_EVENTS_QUEUE}_${suffix}` : DEFAULT_EVENTS_QUEUE;
   const exchangeName = ephemeral ? `${LOGS_EXCHANGE}_${suffix}` : LOGS_EXCHANGE;
+  // ... and its own limit counters, so one run's failed logins and mails never count in another's.
+  const redisKeyPrefix = ephemeral ? `suite_${suffix}:` : undefined;
 
   const cleanups: Array<() => Promise<unknown>> = [];
   let mongoUrl = source.MONGO_URL;
@@ -141,6 +146,8 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     databaseUrl,
     mongoUrl,
     rabbitUrl,
+    redisUrl,
+    redisKeyPrefix,
     mailHost,
     mailPort,
     queueName,

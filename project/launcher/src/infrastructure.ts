@@ -6,6 +6,7 @@ import { canConnect } from './ports.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres:password@127.0.0.1:5432/users';
 export const DEFAULT_RABBIT_URL = 'amqp://guest:guest@127.0.0.1:5672';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const HOW_TO_START =
   'run `bash project/infra.sh` (on Debian it installs and starts it), or `make up` for Docker Compose';

@@ -104,6 +104,10 @@ export interface Wiring {
   databaseUrl: string;
   mongoUrl: string;
   rabbitUrl: string;
+  /** REDIS_URL of the services that count limits (authentication-service, broker-service). */
+  redisUrl: string;
+  /** REDIS_KEY_PREFIX: a run's own in the tests; unset (the services' default) in make run. */
+  redisKeyPrefix?: string;
   mailHost: string;
   mailPort: number;
   queueName: string;
@@ -144,7 +148,7 @@ function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
         AUTH_SERVICE_URL: http(ports.auth),
       };
     case 'authentication-service':
-      return { DATABASE_URL: w.databaseUrl, SEED_PASSWORD: w.seedPassword };
+      return { DATABASE_URL: w.databaseUrl, SEED_PASSWORD: w.seedPassword, ...redisEnv(w) };
     case 'mail-service':
       return {
         MAIL_HOST: w.mailHost,
@@ -169,12 +173,17 @@ function peerEnv(name: ServiceName, w: Wiring): Record<string, string> {
         RABBIT_URL: w.rabbitUrl,
         QUEUE_NAME: w.queueName,
         EXCHANGE_NAME: w.exchangeName,
+        ...redisEnv(w),
         // The page may be opened as localhost or 127.0.0.1; both are the same front-end.
         CORS_ORIGINS: `http://localhost:${ports.frontEnd},http://127.0.0.1:${ports.frontEnd}`,
       };
     case 'front-end':
       return { BROKER_URL: `http://localhost:${ports.broker}` };
   }
+}
+
+function redisEnv(w: Wiring): Record<string, string> {
+  return { REDIS_URL: w.redisUrl, ...(w.redisKeyPrefix ? { REDIS_KEY_PREFIX: w.redisKeyPrefix } : {}) };
 }
 
 /** When a started service counts as ready for the suite: a URL, and what its answer must show. */
@@ -188,13 +197,13 @@ const answers200 = async (response: Response) => response.status === 200;
 export function readiness(name: ServiceName, w: Wiring): Readiness {
   const base = `http://${w.host}:${w.ports[HTTP_PORT[name]]}`;
   if (name !== 'broker-service') return { url: `${base}/readyz`, isReady: answers200 };
-  // The broker is ready before its first RabbitMQ connection (no route needs it to answer), but a
-  // suite that says "ready" should take a click on Test Broker at once.
+  // The broker is ready before its first RabbitMQ and Redis connections (no route needs them to
+  // answer), but a suite that says "ready" should take a click on Test Broker or Test Mail at once.
   return {
     url: `${base}/health/dependencies`,
     isReady: async (response) => {
       const body = (await response.json()) as { data?: Record<string, string> };
-      return body.data?.rabbitmq === 'ok';
+      return body.data?.rabbitmq === 'ok' && body.data?.redis === 'ok';
     },
   };
 }

@@ -30,6 +30,7 @@ export const infrastructure: Record<string, number[]> = {
   mongo: [27017],
   rabbitmq: [5672, 15672],
   mailhog: [1025, 8025],
+  redis: [6379],
 };
 
 /** Where a peer-address variable must point, in every deployment (host = service name inside the stack). */
@@ -43,6 +44,7 @@ export const peerAddresses: Record<string, { host: string; port: number; scheme?
   DATABASE_URL: { host: 'postgres', port: 5432, scheme: 'postgres:' },
   MONGO_URL: { host: 'mongo', port: 27017, scheme: 'mongodb:' },
   MAIL_HOST: { host: 'mailhog', port: 1025 },
+  REDIS_URL: { host: 'redis', port: 6379, scheme: 'redis:' },
 };
 
 /** A caller outside the namespace: the cluster's Ingress controller. */
@@ -60,10 +62,12 @@ export const callGraph: { from: string; to: string; ports: number[] }[] = [
   { from: 'broker-service', to: 'mail-service', ports: [8084] },
   { from: 'broker-service', to: 'logger-service', ports: [8082, 5001, 50001] },
   { from: 'broker-service', to: 'rabbitmq', ports: [5672] },
+  { from: 'broker-service', to: 'redis', ports: [6379] },
   { from: 'listener-service', to: 'rabbitmq', ports: [5672] },
   { from: 'listener-service', to: 'logger-service', ports: [5001, 50001] },
   { from: 'logger-service', to: 'mongo', ports: [27017] },
   { from: 'logger-service', to: 'authentication-service', ports: [8083] },
   { from: 'authentication-service', to: 'postgres', ports: [5432] },
+  { from: 'authentication-service', to: 'redis', ports: [6379] },
   { from: 'mail-service', to: 'mailhog', ports: [1025] },
 ];

@@ -15,7 +15,7 @@ describe('docker-compose.yml', () => {
     assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}`);
   });
 
-  test('when listing services, then the six services and the four data stores are all there', () => {
+  test('when listing services, then the six services and the five data stores are all there', () => {
     const expected = [...serviceNames, ...Object.keys(infrastructure)].sort();
     assert.deepEqual(Object.keys(compose.services).sort(), expected);
   });

@@ -154,6 +154,35 @@ describe('project/k8s kustomize base', () => {
     assert.equal(find(objects, 'Deployment', 'listener-service')?.object.spec.replicas, 2);
   });
 
+  test('when the services run, then the broker, authentication, logger, listener and mail run two replicas each, as in Swarm', () => {
+    for (const name of [
+      'broker-service',
+      'authentication-service',
+      'logger-service',
+      'listener-service',
+      'mail-service',
+    ]) {
+      assert.equal(find(objects, 'Deployment', name)?.object.spec.replicas, 2, name);
+    }
+  });
+
+  test('when the limits are counted, then Redis runs with probes, a pinned image and no persistence, and the two services that count reach it', () => {
+    const redis = find(objects, 'Deployment', 'redis')?.object;
+    assert.ok(redis, 'no Deployment redis');
+    const container = mainContainer(redis);
+    assert.match(container.image, /^redis:\d+/);
+    assert.ok(container.livenessProbe && container.readinessProbe, 'redis has no probes');
+    assert.ok(container.args.includes('--save'), 'redis keeps nothing on disk');
+    for (const name of ['broker-service', 'authentication-service']) {
+      const env = mainContainer(find(objects, 'Deployment', name)!.object).env as Yaml[];
+      assert.equal(
+        env.find((e) => e.name === 'REDIS_URL')?.value,
+        'redis://:$(REDIS_PASSWORD)@redis:6379',
+        name,
+      );
+    }
+  });
+
   test('when data stores run, then they are StatefulSets with volume claims behind a governing Service', () => {
     for (const name of ['postgres', 'mongo', 'rabbitmq']) {
       const set = find(objects, 'StatefulSet', name);

@@ -45,6 +45,7 @@ describe('project/swarm.yml', () => {
       'MONGO_ROOT_PASSWORD',
       'LOGGER_MONGO_PASSWORD',
       'RABBITMQ_PASSWORD',
+      'REDIS_PASSWORD',
       'SESSION_SECRET',
     ];
     assert.deepEqual(
@@ -96,7 +97,7 @@ describe('project/swarm.yml', () => {
     assert.match(readText('project', 'DEPLOY.md'), /mailhog:8025/);
   });
 
-  test('when listing services, then Caddy, the six services and the four data stores are there', () => {
+  test('when listing services, then Caddy, the six services and the five data stores are there', () => {
     const expected = ['caddy', ...serviceNames, ...Object.keys(infrastructure)].sort();
     assert.deepEqual(Object.keys(stack.services).sort(), expected);
   });
@@ -111,6 +112,21 @@ describe('project/swarm.yml', () => {
 
   test('when the listener is deployed, then two replicas share the queue', () => {
     assert.equal(stack.services['listener-service'].deploy.replicas, 2);
+  });
+
+  test('when the stack runs, then every service but the page runs two replicas, sharing the limits in Redis', () => {
+    for (const name of [
+      'broker-service',
+      'authentication-service',
+      'logger-service',
+      'listener-service',
+      'mail-service',
+    ]) {
+      assert.equal(stack.services[name].deploy.replicas, 2, name);
+    }
+    for (const name of ['broker-service', 'authentication-service']) {
+      assert.match(stack.services[name].environment.REDIS_URL, /@redis:6379$/, name);
+    }
   });
 
   test('when services talk, then they share one overlay network', () => {

@@ -24,6 +24,7 @@ const wiring: Wiring = {
   databaseUrl: 'postgres://postgres:password@127.0.0.1:5432/users',
   mongoUrl: 'mongodb://127.0.0.1:27017/logs',
   rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
+  redisUrl: 'redis://127.0.0.1:6379',
   mailHost: '127.0.0.1',
   mailPort: 1025,
   queueName: 'logs',
@@ -77,13 +78,34 @@ describe('service wiring', () => {
     assert.equal(readiness('front-end', wiring).url, 'http://127.0.0.1:8081/readyz');
   });
 
-  test('when the broker is polled, then it counts as ready only once its dependency report shows RabbitMQ ok', async () => {
+  test('when the broker is polled, then it counts as ready only once its dependency report shows RabbitMQ and Redis ok', async () => {
     const broker = readiness('broker-service', wiring);
     assert.equal(broker.url, 'http://127.0.0.1:8080/health/dependencies');
     const report = (data: Record<string, string>, status: number) =>
       new Response(JSON.stringify({ error: status !== 200, data }), { status });
-    assert.equal(await broker.isReady(report({ rabbitmq: 'down', 'logger-service': 'ok' }, 503)), false);
-    assert.equal(await broker.isReady(report({ rabbitmq: 'ok', 'logger-service': 'down' }, 503)), true);
+    assert.equal(
+      await broker.isReady(report({ rabbitmq: 'down', redis: 'ok', 'logger-service': 'ok' }, 503)),
+      false,
+    );
+    assert.equal(
+      await broker.isReady(report({ rabbitmq: 'ok', redis: 'down', 'logger-service': 'ok' }, 503)),
+      false,
+    );
+    assert.equal(
+      await broker.isReady(report({ rabbitmq: 'ok', redis: 'ok', 'logger-service': 'down' }, 503)),
+      true,
+    );
+  });
+
+  test('when the limits are counted, then the authentication-service and the broker share one Redis, and a test run has its own key prefix', () => {
+    for (const name of ['authentication-service', 'broker-service'] as const) {
+      assert.equal(serviceEnv(name, wiring).REDIS_URL, 'redis://127.0.0.1:6379');
+      assert.equal(serviceEnv(name, wiring).REDIS_KEY_PREFIX, undefined, 'make run keeps the default');
+      assert.equal(
+        serviceEnv(name, { ...wiring, redisKeyPrefix: 'suite_ab12:' }).REDIS_KEY_PREFIX,
+        'suite_ab12:',
+      );
+    }
   });
 });
 
