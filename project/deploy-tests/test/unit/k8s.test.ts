@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
 import {
   allPorts,
   callGraph,
@@ -54,13 +55,29 @@ describe('project/k8s kustomize base', () => {
     );
   });
 
-  test('when kubectl is available, then kustomize renders the base', (t) => {
+  test('when kubectl renders the base, then every object it renders passes the Kubernetes schemas, with the replicas and probes of the files', (t) => {
     const result = spawnSync('kubectl', ['kustomize', k8sDir], { encoding: 'utf8', timeout: 60_000 });
     if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
       t.skip('kubectl is not installed; the schema checks above still ran');
       return;
     }
     assert.equal(result.status, 0, result.stderr);
+    const rendered: Yaml[] = parseAllDocuments(result.stdout).map((doc) => doc.toJS());
+    // The same objects as the files and the generated ConfigMap (datastore-init), which k8sObjects() holds too.
+    assert.equal(rendered.length, objects.length);
+    for (const object of rendered) {
+      const Model = modelFor(object.apiVersion, object.kind);
+      assert.doesNotThrow(
+        () => new Model(object).validate(),
+        `rendered ${object.kind} ${object.metadata?.name}`,
+      );
+      assert.equal(object.metadata.namespace ?? kustomization.namespace, kustomization.namespace);
+      if (object.kind !== 'Deployment') continue;
+      const container = object.spec.template.spec.containers[0];
+      assert.ok(container.livenessProbe && container.readinessProbe, `${object.metadata.name} has no probes`);
+      const file = find(objects, 'Deployment', object.metadata.name)!.object;
+      assert.equal(object.spec.replicas, file.spec.replicas, object.metadata.name);
+    }
   });
 
   test('when a workload refers to a ConfigMap or Secret key, then it exists', () => {
