@@ -1,3 +1,4 @@
+import { retryDelayMs } from '@suite/proto/backoff';
 import { PeerError } from '@suite/proto/errors';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -66,7 +67,7 @@ export function createRedisLimitStore(options: RedisLimitStoreOptions): LimitSto
     maxRetriesPerRequest: 0,
     commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    retryStrategy: (times) => retryDelayMs(times, 100, 2000),
   });
   // One line per outage, not one per reconnection attempt; the address stays in the log.
   let down = false;
