@@ -64,6 +64,14 @@ describe('project/swarm.yml', () => {
     }
   });
 
+  test("when a required variable's message is read by docker's own stack deploy, then it holds no '-' or ':' it would take for an operator", () => {
+    // Seen with Docker 20.10: `${SESSION_SECRET:?e.g. openssl rand -hex 32}` deployed SESSION_SECRET=hex 32,
+    // and every password as the text after the message's "-", whatever the shell had set.
+    const required = [...stackText.matchAll(/\$\{([A-Z_]+):\?([^}]*)\}/g)];
+    assert.ok(required.length > 0);
+    for (const [whole, , message] of required) assert.doesNotMatch(message!, /[-:]/, whole);
+  });
+
   test('when the services reach the data stores, then as their own users, never as a superuser', () => {
     const shell = Object.fromEntries(requiredFromShell(stackText).map((key) => [key, operatorValue()]));
     const env = (service: string) => composeEnvironment(stack.services[service].environment, shell);
