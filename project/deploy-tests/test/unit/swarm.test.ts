@@ -171,11 +171,10 @@ describe('project/swarm.yml', () => {
   });
 
   test('when Caddy proxies, then it targets the front-end, the broker and the logger admin UI on their documented ports', () => {
-    const caddyfile = readText('project', 'Caddyfile');
-    const upstreams = [...caddyfile.matchAll(/reverse_proxy\s+(?:https?:\/\/)?([\w-]+):(\d+)/g)].map((m) => ({
-      host: m[1]!,
-      port: Number(m[2]),
-    }));
+    const upstreams = parseCaddyfile(readText('project', 'Caddyfile'))
+      .flatMap((site) => site.handles.map((h) => h.upstream))
+      .filter((upstream): upstream is string => upstream !== undefined)
+      .map((upstream) => ({ host: upstream.split(':')[0]!, port: Number(upstream.split(':')[1]) }));
     assert.deepEqual(upstreams.map((u) => u.host).sort(), ['broker-service', 'front-end', 'logger-service']);
     for (const { host, port } of upstreams) {
       assert.ok(stack.services[host], `Caddy proxies to ${host}, which the stack does not define`);
