@@ -12,7 +12,7 @@ SERVICES := broker-service front-end logger-service authentication-service mail-
 TAG ?= latest
 
 .PHONY: help install build lint up up_build down logs auth broker logger mail listener front run test bench \
-	images push swarm_up swarm_down k8s_up k8s_down test-containers clean
+	images push swarm_up swarm_down k8s_up k8s_down test-containers test-swarm clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -113,6 +113,10 @@ k8s_down: ## Kubernetes: delete what the base created (the namespace, volume cla
 test-containers: node_modules ## Build every image and run docker-compose.yml end to end under podman (installs what it needs)
 	npm run build
 	bash project/containers/test-containers.sh
+
+test-swarm: node_modules ## Deploy project/swarm.yml on a private one-node Swarm (its own dockerd) and check two replicas of every service
+	npm run build
+	bash project/containers/test-swarm.sh
 
 clean: ## Remove build output, test output, benchmark results and local stand-in data
 	rm -rf */dist project/*/dist */test-output bench/results .data

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test-only stand-ins for the third-party images, tagged with the names docker-compose.yml and
 # project/swarm.yml use (and their docker.io spellings, which is how podman's Docker API looks short names
-# up). With no argument the five docker-compose.yml runs; name them to choose.
-# Usage: build-standins.sh [postgres] [rabbitmq] [mongo] [mailhog] [redis]
+# up). With no argument the five docker-compose.yml runs; name them to choose (caddy is test-swarm's).
+# Usage: build-standins.sh [postgres] [rabbitmq] [mongo] [mailhog] [redis] [caddy]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 podman_env
@@ -34,6 +34,7 @@ for standin in "${@:-postgres rabbitmq mongo mailhog redis}"; do
       mongo) build mongo:7 --target mongo "${node_standins[@]}" ;;
       mailhog) build mailhog/mailhog:latest --target mailhog "${node_standins[@]}" ;;
       redis) build redis:7 "$dir/redis" ;;
+      caddy) build caddy:2-alpine "$dir/caddy" ;;
       *) echo "no stand-in named $one" >&2; exit 1 ;;
     esac
   done

@@ -35,8 +35,11 @@ export function parseCaddyfile(text: string): CaddySite[] {
         handleDepth = depth + 1;
       }
     } else if (handle && depth >= handleDepth) {
-      const proxy = /^reverse_proxy\s+(\S+)/.exec(line);
+      const proxy = /^reverse_proxy\s+([^\s{]+)/.exec(line);
       if (proxy) handle.upstream = proxy[1];
+      // Dynamic upstreams: every task of a Swarm service, by DNS (`tasks.<service>` names them all).
+      const dynamic = /^dynamic\s+a\s+(?:tasks\.)?([\w-]+)\s+(\d+)/.exec(line);
+      if (dynamic) handle.upstream = `${dynamic[1]}:${dynamic[2]}`;
       const strip = /^uri\s+strip_prefix\s+(\S+)/.exec(line);
       if (strip) handle.stripPrefix = strip[1];
     }

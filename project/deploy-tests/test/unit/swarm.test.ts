@@ -64,6 +64,14 @@ describe('project/swarm.yml', () => {
     }
   });
 
+  test("when a required variable's message is read by docker's own stack deploy, then it holds no '-' or ':' it would take for an operator", () => {
+    // Seen with Docker 20.10: `${SESSION_SECRET:?e.g. openssl rand -hex 32}` deployed SESSION_SECRET=hex 32,
+    // and every password as the text after the message's "-", whatever the shell had set.
+    const required = [...stackText.matchAll(/\$\{([A-Z_]+):\?([^}]*)\}/g)];
+    assert.ok(required.length > 0);
+    for (const [whole, , message] of required) assert.doesNotMatch(message!, /[-:]/, whole);
+  });
+
   test('when the services reach the data stores, then as their own users, never as a superuser', () => {
     const shell = Object.fromEntries(requiredFromShell(stackText).map((key) => [key, operatorValue()]));
     const env = (service: string) => composeEnvironment(stack.services[service].environment, shell);
@@ -163,11 +171,10 @@ describe('project/swarm.yml', () => {
   });
 
   test('when Caddy proxies, then it targets the front-end, the broker and the logger admin UI on their documented ports', () => {
-    const caddyfile = readText('project', 'Caddyfile');
-    const upstreams = [...caddyfile.matchAll(/reverse_proxy\s+(?:https?:\/\/)?([\w-]+):(\d+)/g)].map((m) => ({
-      host: m[1]!,
-      port: Number(m[2]),
-    }));
+    const upstreams = parseCaddyfile(readText('project', 'Caddyfile'))
+      .flatMap((site) => site.handles.map((h) => h.upstream))
+      .filter((upstream): upstream is string => upstream !== undefined)
+      .map((upstream) => ({ host: upstream.split(':')[0]!, port: Number(upstream.split(':')[1]) }));
     assert.deepEqual(upstreams.map((u) => u.host).sort(), ['broker-service', 'front-end', 'logger-service']);
     for (const { host, port } of upstreams) {
       assert.ok(stack.services[host], `Caddy proxies to ${host}, which the stack does not define`);
