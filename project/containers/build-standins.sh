@@ -28,3 +28,4 @@ build rabbitmq:3-management "$dir/rabbitmq"
 node_standins=(-f "$dir/node-standins.Dockerfile" --ignorefile "$dir/standins.dockerignore" .)
 build mongo:7 --target mongo "${node_standins[@]}"
 build mailhog/mailhog:latest --target mailhog "${node_standins[@]}"
+build jaegertracing/all-in-one:1.62.0 --target jaeger "${node_standins[@]}"

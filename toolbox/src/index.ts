@@ -21,6 +21,7 @@ export { runMain } from './run-main.js';
 export { serveHttp } from './serve.js';
 export { closeHttpServer, handleShutdown, listen } from './shutdown.js';
 export {
+  activeSpan,
   type Context,
   contextWithSpan,
   currentTraceId,

@@ -70,6 +70,11 @@ export function withActiveSpan<T>(span: Span, fn: () => T): T {
   return context.with(trace.setSpan(context.active(), span), fn);
 }
 
+/** The active span, if any (recording or not). */
+export function activeSpan(): Span | undefined {
+  return trace.getActiveSpan();
+}
+
 /** The trace id of the active span, when it is recorded (stored with a log entry, linked from the UIs). */
 export function currentTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();

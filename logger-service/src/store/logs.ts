@@ -1,5 +1,6 @@
 import { type LogEntry, RESERVED_LOG_NAMES } from '@suite/proto';
 import {
+  activeSpan,
   contextWithSpan,
   currentTraceId,
   failSpan,
@@ -65,8 +66,8 @@ interface EntryWrite {
   entry: LogEntry;
   ids: LogIds;
   traceId?: string;
-  /** This caller's span of the write, linked to the group's shared write. */
-  span: Span;
+  /** The caller's span, linked to the group's shared write. */
+  span: Span | undefined;
 }
 
 /** `audit`: the records the suite writes itself (reserved names); `public`: every other entry. */
@@ -151,18 +152,8 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
       }),
 
     insert: (entry, ids = {}) => {
-      const write = () => {
-        const span = startSpan('logs insert', { attributes: { 'db.system': 'mongodb' } });
-        const outcome = insertGrouped({ entry, ids, traceId: currentTraceId(), span });
-        outcome.then(
-          () => span.end(),
-          (err: unknown) => {
-            failSpan(span, err);
-            span.end();
-          },
-        );
-        return outcome;
-      };
+      // The caller's span (the JSON-RPC call, stream entry or HTTP request) is linked to the group's write.
+      const write = () => insertGrouped({ entry, ids, traceId: currentTraceId(), span: activeSpan() });
       // The request id goes with the write, so the spans of the group's write carry it too.
       return ids.requestId ? runInRequestContext({ requestId: ids.requestId }, write) : write();
     },
@@ -222,18 +213,18 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
 /**
  * The group commit's one write as a span: under the first caller's span (so a lone write sits in its
  * request's trace), linked from every caller's span and linking to each, with the driver's spans
- * beneath it.
+ * beneath it. The callers' own spans are their transport's (no extra span per entry).
  */
 function sharedWrite<T>(writes: readonly EntryWrite[], run: () => Promise<T>): Promise<T> {
-  const first = writes[0];
-  if (!first?.span.isRecording()) return run();
+  const first = writes[0]?.span;
+  if (!first?.isRecording()) return run();
   const span = startSpan('logs group write', {
-    parent: contextWithSpan(first.span),
+    parent: contextWithSpan(first),
     attributes: { 'db.system': 'mongodb', 'logs.group_size': writes.length },
-    links: writes.slice(1).map((w) => ({ context: w.span.spanContext() })),
+    links: writes.slice(1).flatMap((w) => (w.span ? [{ context: w.span.spanContext() }] : [])),
   });
   const shared = { context: span.spanContext() };
-  for (const write of writes) write.span.addLink(shared);
+  for (const write of writes) write.span?.addLink(shared);
   const done = withActiveSpan(span, run);
   done.then(
     () => span.end(),

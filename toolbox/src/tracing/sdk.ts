@@ -30,7 +30,8 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
   const [
     { startNodeSdk },
     { BatchSpanProcessor },
-    { OTLPTraceExporter },
+    { OTLPTraceExporter: JsonExporter },
+    { OTLPTraceExporter: ProtobufExporter },
     { HttpInstrumentation },
     { ExpressInstrumentation, ExpressLayerType },
     { UndiciInstrumentation },
@@ -43,6 +44,7 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/sdk-trace'),
     import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/exporter-trace-otlp-proto'),
     import('@opentelemetry/instrumentation-http'),
     import('@opentelemetry/instrumentation-express'),
     import('@opentelemetry/instrumentation-undici'),
@@ -69,9 +71,13 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
         forceFlush: async () => {},
         shutdown: async () => {},
       },
-      // Spans leave in batches, off the request path, over OTLP/HTTP (JSON), which Jaeger and the
-      // trace catcher both take; the exporter reads OTEL_EXPORTER_OTLP_* itself.
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptions(env) }),
+      // Spans leave in batches, off the request path, over OTLP/HTTP: JSON by default, which Jaeger and
+      // the trace catcher both take; protobuf (cheaper to encode) with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf,
+      // which Jaeger takes. The exporter reads the other OTEL_EXPORTER_OTLP_* variables itself.
+      new BatchSpanProcessor({
+        exporter: protocolOf(env) === 'http/protobuf' ? new ProtobufExporter() : new JsonExporter(),
+        ...batchOptions(env),
+      }),
     ],
     instrumentations: [
       new HttpInstrumentation({
@@ -80,9 +86,14 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
           if ('headers' in req) tagWithRequestId(span, req.headers[REQUEST_ID_HEADER]);
         },
       }),
-      // The route handler's span only: one span per middleware costs more than it tells.
+      // The route names the HTTP server span (`POST /handle`); no span per layer (middleware, router or
+      // handler): each would cost more than it tells, the HTTP span already covers the handler.
       new ExpressInstrumentation({
-        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+        ignoreLayersType: [
+          ExpressLayerType.MIDDLEWARE,
+          ExpressLayerType.ROUTER,
+          ExpressLayerType.REQUEST_HANDLER,
+        ],
       }),
       new UndiciInstrumentation(),
       // WriteLogStream carries the entries of many requests on one long-lived stream: each entry is
@@ -99,6 +110,11 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
     ],
   });
   await waitForAllMessagesAcknowledged();
+}
+
+/** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL; the suite's default is http/json. */
+export function protocolOf(env: NodeJS.ProcessEnv): string {
+  return (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/json').trim();
 }
 
 const numberOf = (value: string | undefined) => {
