@@ -19,6 +19,8 @@ export interface BenchOptions {
   nodeOptions?: string;
   /** Services' heaps sized as Node sizes them in a container of this many MB; 0: as `make run`, by the machine's memory. */
   memoryLimitMb: number;
+  /** Tracing in every service (sampling everything, spans to a discarding OTLP sink), off, or one run of each. */
+  tracing: 'off' | 'on' | 'both';
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -31,6 +33,7 @@ export const DEFAULTS: BenchOptions = {
   only: [],
   resultsDir: 'results',
   memoryLimitMb: 256,
+  tracing: 'off',
 };
 
 const QUICK: Partial<BenchOptions> = {
@@ -43,7 +46,7 @@ const QUICK: Partial<BenchOptions> = {
 
 export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warmup <s>] [--connections <n>]
                         [--events <n>] [--rabbit-messages <n>] [--only <id,id,...>] [--results <dir>]
-                        [--profile <dir>] [--node-options <flags>] [--memory-limit <MB>]
+                        [--profile <dir>] [--node-options <flags>] [--memory-limit <MB>] [--tracing on|off|both]
   --quick            smoke run (~30 s): short durations, fewer events
   --duration         seconds of measured load per path (default ${DEFAULTS.durationSeconds})
   --warmup           seconds of unmeasured load before each path (default ${DEFAULTS.warmupSeconds})
@@ -55,7 +58,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [--duration <s>] [--warm
   --profile <dir>    every service writes a .cpuprofile into <dir> when the run ends
   --node-options     extra Node flags for every service, e.g. "--max-semi-space-size=4"
   --memory-limit     size every service's heap as in a container of <MB> (default ${DEFAULTS.memoryLimitMb},
-                     the manifests' limit); 0 sizes it by the machine's memory, as \`make run\``;
+                     the manifests' limit); 0 sizes it by the machine's memory, as \`make run\`
+  --tracing          off (default), on (every service traces every request to a discarding OTLP sink), or
+                     both: one run of each and the CPU per request of each path with and without`;
 
 export class UsageError extends Error {}
 
@@ -127,6 +132,13 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--memory-limit': {
         const v = value();
         options.memoryLimitMb = v === '0' ? 0 : positive(name, v, true);
+        break;
+      }
+      case '--tracing': {
+        const v = value();
+        if (v !== 'on' && v !== 'off' && v !== 'both')
+          throw new UsageError('--tracing takes on, off or both');
+        options.tracing = v;
         break;
       }
       case '--help':

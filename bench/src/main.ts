@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { containerHeapOptions, type ServiceName, type Suite, startSuite } from '@suite/launcher';
 import { type BenchOptions, parseArgs, UsageError } from './args.js';
@@ -18,6 +18,7 @@ import {
   type PathRow,
   resultsTable,
   targetSummary,
+  tracingCostTable,
   verdictTable,
   writeResults,
 } from './report.js';
@@ -73,7 +74,25 @@ function stopEverything(): Promise<void> {
   return stopping;
 }
 
-async function bench(options: BenchOptions): Promise<BenchReport> {
+async function startOtlpSink(): Promise<number> {
+  const sink = spawnTracked(process.execPath, [
+    fileURLToPath(new URL('./children/otlp-sink.js', import.meta.url)),
+  ]);
+  return (JSON.parse(await firstLine(sink, 10_000)) as { port: number }).port;
+}
+
+/** Every service traced and sampling everything (spans to the sink), or tracing off whatever the shell says. */
+async function tracingEnv(on: boolean): Promise<Record<string, string>> {
+  if (!on) return { OTEL_SDK_DISABLED: 'true' };
+  const port = await startOtlpSink();
+  return {
+    OTEL_SDK_DISABLED: 'false',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_TRACES_SAMPLER: 'always_on',
+  };
+}
+
+async function bench(options: BenchOptions, tracing: boolean): Promise<BenchReport> {
   const started = performance.now();
   // `events` in --only selects the RabbitMQ ceiling and the event path (they always run together).
   const eventsOnly = options.only.includes(EVENTS_ID);
@@ -86,8 +105,11 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     warmupSeconds: options.warmupSeconds,
   };
 
-  say('starting an SMTP sink, the dev store and the suite (ephemeral ports, LOG_LEVEL=warn)');
+  say(
+    `starting an SMTP sink, the dev store and the suite (ephemeral ports, LOG_LEVEL=warn, tracing ${tracing ? 'on' : 'off'})`,
+  );
   const smtpPort = await startSmtpSink();
+  const traceEnv = await tracingEnv(tracing);
   store = await startDevStore();
   const devStore = store;
   suite = await startSuite({
@@ -102,6 +124,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     },
     env: {
       LOG_LEVEL: 'warn',
+      ...traceEnv,
       ...serviceNodeEnv(options),
     },
     serviceEnv: {
@@ -211,6 +234,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       quick: options.quick,
       memoryLimitMb: options.memoryLimitMb,
       nodeOptions: options.nodeOptions,
+      tracing,
     },
     ceilings: { http, express },
     bcrypt,
@@ -241,14 +265,28 @@ async function main() {
     });
   }
   try {
-    const report = await bench(options);
-    await stopEverything();
-    const dir = isAbsolute(options.resultsDir) ? options.resultsDir : resolve(BENCH_DIR, options.resultsDir);
-    const files = writeResults(dir, report);
-    process.stdout.write(
-      `\n${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n${targetSummary(evaluateTargets(report))}\n\n`,
-    );
-    say(`results: ${files.markdown}, ${files.json}, ${files.latest}`);
+    const runs = options.tracing === 'both' ? [false, true] : [options.tracing === 'on'];
+    const reports: BenchReport[] = [];
+    for (const tracing of runs) {
+      const report = await bench(options, tracing);
+      await stopEverything();
+      // The next run starts afresh: its own suite, store and sinks.
+      stopping = undefined;
+      suite = undefined;
+      store = undefined;
+      reports.push(report);
+      const base = isAbsolute(options.resultsDir)
+        ? options.resultsDir
+        : resolve(BENCH_DIR, options.resultsDir);
+      const dir = runs.length > 1 && tracing ? join(base, 'tracing-on') : base;
+      const files = writeResults(dir, report);
+      process.stdout.write(
+        `\n${runs.length > 1 ? `Tracing ${tracing ? 'on' : 'off'}:\n` : ''}${resultsTable(report)}\n\n${cpuTable(report)}\n\n${verdictTable(evaluateTargets(report))}\n\n${targetSummary(evaluateTargets(report))}\n\n`,
+      );
+      say(`results: ${files.markdown}, ${files.json}, ${files.latest}`);
+    }
+    const [off, on] = reports;
+    if (off && on) process.stdout.write(`${tracingCostTable(off, on)}\n\n`);
   } catch (err) {
     say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     await stopEverything();

@@ -36,6 +36,8 @@ export interface BenchReport {
     memoryLimitMb: number;
     /** Extra Node flags every service ran with. */
     nodeOptions?: string;
+    /** Every service traced every request (spans to a discarding OTLP sink). */
+    tracing?: boolean;
   };
   ceilings: { http: CeilingResult; express: CeilingResult };
   bcrypt?: BcryptAlone;
@@ -314,4 +316,31 @@ export function writeResults(
   writeFileSync(files.markdown, markdown);
   writeFileSync(files.latest, markdown);
   return files;
+}
+
+/** Tracing's cost per path: all processes' CPU per request without and with it, and the peak RSS with it. */
+export function tracingCostTable(off: BenchReport, on: BenchReport): string {
+  const total = (row: PathRow) => Object.values(row.cpuUsPerRequest).reduce((sum, v) => sum + (v ?? 0), 0);
+  const rows: string[][] = [];
+  for (const withTracing of on.paths) {
+    const without = off.paths.find((p) => p.id === withTracing.id);
+    if (!without) continue;
+    const a = total(without);
+    const b = total(withTracing);
+    const peak = Math.max(...Object.values(withTracing.rssMb).map((v) => v ?? 0));
+    rows.push([
+      withTracing.label,
+      a.toFixed(0),
+      b.toFixed(0),
+      `${a > 0 ? (((b - a) / a) * 100).toFixed(0) : '?'}%`,
+      peak.toFixed(0),
+    ]);
+  }
+  return renderTable(['Tracing cost', 'CPU µs/req off', 'CPU µs/req on', 'added', 'peak RSS MB on'], rows, [
+    false,
+    true,
+    true,
+    true,
+    true,
+  ]);
 }

@@ -46,7 +46,7 @@ export function createApp(deps: BrokerDeps): Express {
           origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
           methods: ['GET', 'POST', 'OPTIONS'],
           allowedHeaders: ['Content-Type', 'X-Request-Id'],
-          exposedHeaders: ['X-Request-Id', 'Retry-After'],
+          exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Trace-Id'],
           maxAge: 600,
         }),
       ),

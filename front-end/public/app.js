@@ -2,6 +2,8 @@
 // forbid inline code. Every value from the broker is written with textContent, never as HTML.
 (() => {
   const brokerUrl = (document.body.dataset.brokerUrl || '').replace(/\/+$/, '');
+  // Where a request's trace is drawn (the trace catcher, Jaeger); no trace links when empty.
+  const traceViewUrl = (document.body.dataset.traceViewUrl || '').replace(/\/+$/, '');
   const output = document.getElementById('output');
   const sent = document.getElementById('payload');
   const received = document.getElementById('received');
@@ -68,6 +70,20 @@
     return entry;
   }
 
+  /** A link to the request's trace, when the broker said which trace it was and there is a trace view. */
+  function traceLink(response) {
+    const traceId = response.headers.get('X-Trace-Id');
+    if (!traceViewUrl || !traceId || !/^[0-9a-f]{32}$/.test(traceId)) return [];
+    const link = element('a', 'trace-link', "View this request's trace");
+    link.href = `${traceViewUrl}/trace/${traceId}`;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.dataset.traceId = traceId;
+    const node = element('div', 'small');
+    node.append(link);
+    return [node];
+  }
+
   function finishEntry(entry, ok, lines) {
     entry.append(...lines);
     entry.dataset.state = ok ? 'ok' : 'error';
@@ -118,6 +134,7 @@
         received.textContent = text;
         finishEntry(entry, false, [
           element('div', 'text-danger', `Error: HTTP ${response.status}, not a JSON answer`),
+          ...traceLink(response),
         ]);
         return;
       }
@@ -125,9 +142,10 @@
       if (answer.error || !response.ok) {
         finishEntry(entry, false, [
           element('div', 'text-danger', `Error: ${answer.message} (HTTP ${response.status})`),
+          ...traceLink(response),
         ]);
       } else {
-        finishEntry(entry, true, describeSuccess(buttonId, answer));
+        finishEntry(entry, true, [...describeSuccess(buttonId, answer), ...traceLink(response)]);
       }
     } catch (err) {
       const reason =

@@ -6,6 +6,8 @@ export const configSchema = z.object({
   LOG_LEVEL: env.logLevel(),
   BIND_HOST: env.bindHost(),
   BROKER_URL: env.url('http://localhost:8080'),
+  /** The trace view as the browser reaches it (trace catcher or Jaeger UI); unset: no trace links. */
+  TRACE_VIEW_URL: z.union([z.literal(''), z.string().url()]).default(''),
 });
 export type Config = z.infer<typeof configSchema>;
 

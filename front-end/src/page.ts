@@ -42,10 +42,11 @@ export function loadTemplates(dir: string): PageTemplates {
   return { layout, partials };
 }
 
-export function renderPage(templates: PageTemplates, brokerUrl: string): string {
+/** `traceViewUrl`: where the page links each answer's trace (`<url>/trace/<trace id>`); none when empty. */
+export function renderPage(templates: PageTemplates, brokerUrl: string, traceViewUrl = ''): string {
   return Mustache.render(
     templates.layout,
-    { title: PAGE_TITLE, brokerUrl, buttons: BUTTONS },
+    { title: PAGE_TITLE, brokerUrl, traceViewUrl, buttons: BUTTONS },
     templates.partials,
   );
 }

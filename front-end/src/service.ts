@@ -28,7 +28,11 @@ export function buildFrontEnd(config: Config, overrides: FrontEndOverrides = {})
   const brokerUrl = withoutTrailingSlashes(config.BROKER_URL);
   const app = createApp({
     logger,
-    page: renderPage(loadTemplates(TEMPLATES_DIR), brokerUrl),
+    page: renderPage(
+      loadTemplates(TEMPLATES_DIR),
+      brokerUrl,
+      config.TRACE_VIEW_URL && withoutTrailingSlashes(config.TRACE_VIEW_URL),
+    ),
     brokerOrigin: new URL(brokerUrl).origin,
     publicDir: PUBLIC_DIR,
   });

@@ -13,7 +13,7 @@ import {
   retryDelayMs,
   type SettleChannel,
 } from '@suite/proto';
-import { describeZodError, type Logger } from '@suite/toolbox';
+import { describeZodError, type Logger, runInRequestContext } from '@suite/toolbox';
 import type { Message, Options } from 'amqplib';
 import type { LoggerClient } from './clients/logger.js';
 import { isPermanentFailure } from './failures.js';
@@ -151,7 +151,9 @@ export function createMessageHandler(options: MessageHandlerOptions) {
     );
 
     try {
-      await loggerClient.write(event, { eventId, requestId });
+      const write = () => loggerClient.write(event, { eventId, requestId });
+      // The request id on the spans of the write too (the batch's, the client's).
+      await (requestId ? runInRequestContext({ requestId }, write) : write());
     } catch (err) {
       if (isPermanentFailure(err)) {
         return deadLetter(

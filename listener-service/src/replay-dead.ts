@@ -1,4 +1,5 @@
 import { eventTopology } from '@suite/proto';
+import { flushTraces } from '@suite/toolbox';
 import { readConfig } from './config.js';
 import { replayDeadLetters } from './replay.js';
 
@@ -11,4 +12,6 @@ try {
 } catch (err) {
   process.stderr.write(`replay-dead failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
+} finally {
+  await flushTraces();
 }

@@ -1,10 +1,14 @@
 import {
   ATTEMPTS_HEADER,
+  currentTraceparent,
   DEAD_REASON_HEADER,
   type EventTopology,
   ORIGINAL_EXCHANGE_HEADER,
   ORIGINAL_ROUTING_KEY_HEADER,
+  spanContextOf,
+  TRACEPARENT_FIELD,
 } from '@suite/proto';
+import { SpanKind, startSpan, withActiveSpan } from '@suite/toolbox';
 import amqp from 'amqplib';
 
 /** Headers a dead letter gathered on its way; a replayed event starts afresh. */
@@ -35,17 +39,33 @@ export async function replayDeadLetters(options: { url: string; topology: EventT
       if (!message) break;
       const headers = { ...(message.properties.headers ?? {}) };
       for (const name of DEAD_LETTER_HEADERS) delete headers[name];
-      channel.sendToQueue(topology.queue, message.content, {
-        persistent: true,
-        messageId: message.properties.messageId,
-        contentType: message.properties.contentType,
-        contentEncoding: message.properties.contentEncoding,
-        timestamp: message.properties.timestamp,
-        type: message.properties.type,
-        appId: message.properties.appId,
-        correlationId: message.properties.correlationId,
-        headers,
+      // A replay is a new trace, linked to the one the event was first sent in.
+      const original = spanContextOf(headers[TRACEPARENT_FIELD]);
+      const span = startSpan('replay dead letter', {
+        root: true,
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.destination.name': topology.queue },
+        links: original ? [{ context: original }] : [],
       });
+      const traceparent = withActiveSpan(span, () => currentTraceparent());
+      if (traceparent) {
+        headers[TRACEPARENT_FIELD] = traceparent;
+        delete headers.tracestate;
+      }
+      withActiveSpan(span, () =>
+        channel.sendToQueue(topology.queue, message.content, {
+          persistent: true,
+          messageId: message.properties.messageId,
+          contentType: message.properties.contentType,
+          contentEncoding: message.properties.contentEncoding,
+          timestamp: message.properties.timestamp,
+          type: message.properties.type,
+          appId: message.properties.appId,
+          correlationId: message.properties.correlationId,
+          headers,
+        }),
+      );
+      span.end();
       await channel.waitForConfirms();
       channel.ack(message);
     }

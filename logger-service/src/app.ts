@@ -16,6 +16,8 @@ export interface AppDeps {
   sessions: AdminSessions;
   checkAdminRight: CheckAdminRight;
   trustedProxies: TrustedProxies;
+  /** Where the admin UI links each entry's trace; none when empty. */
+  traceViewUrl?: string;
   metrics?: HttpMetrics;
 }
 
@@ -42,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
         sessions: deps.sessions,
         checkAdminRight: deps.checkAdminRight,
         logger,
+        traceViewUrl: deps.traceViewUrl,
       });
     },
   });

@@ -44,6 +44,8 @@ export const configSchema = z.object({
     .transform((value) => value === 'true'),
   /** Proxies whose X-Forwarded-Proto (HTTPS in front of the service) is believed; none by default. */
   TRUSTED_PROXIES: env.trustedProxies(''),
+  /** The trace view as an administrator's browser reaches it (trace catcher or Jaeger UI); unset: no trace links. */
+  TRACE_VIEW_URL: z.union([z.literal(''), z.string().url()]).default(''),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -102,6 +102,7 @@ export async function buildLoggerService(
       logger,
       metrics,
       trustedProxies: config.TRUSTED_PROXIES,
+      traceViewUrl: config.TRACE_VIEW_URL,
       checkAdminRight: createAdminRightCheck({
         auth,
         store: sessionStore,

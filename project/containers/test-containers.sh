@@ -76,7 +76,7 @@ images=()
 for service in "${SERVICES[@]}"; do images+=("$service=$REGISTRY/$service:$TAG"); done
 npx tsx project/containers/checks/main.ts images "${images[@]}"
 
-step "build the stand-in images (postgres, rabbitmq, mongo, mailhog, redis)"
+step "build the stand-in images (postgres, rabbitmq, mongo, mailhog, redis, jaeger)"
 bash project/containers/build-standins.sh
 
 step "start podman's Docker API"
@@ -87,12 +87,13 @@ for _ in $(seq 100); do [ -S "$socket" ] && break; sleep 0.1; done
 
 step "choose free host ports (never the defaults a native run or the host's servers use)"
 : >"$work/empty.env"
-read -r -a free <<<"$(node project/containers/free-ports.mjs 15)"
+read -r -a free <<<"$(node project/containers/free-ports.mjs 17)"
 export BROKER_HOST_PORT=${free[0]} FRONT_END_HOST_PORT=${free[1]} LOGGER_HOST_PORT=${free[2]} \
   LOGGER_RPC_HOST_PORT=${free[3]} LOGGER_GRPC_HOST_PORT=${free[4]} AUTH_HOST_PORT=${free[5]} \
   MAIL_SERVICE_HOST_PORT=${free[6]} LISTENER_HOST_PORT=${free[7]} POSTGRES_HOST_PORT=${free[8]} \
   MONGO_HOST_PORT=${free[9]} RABBITMQ_HOST_PORT=${free[10]} RABBITMQ_MANAGEMENT_HOST_PORT=${free[11]} \
-  MAILHOG_SMTP_HOST_PORT=${free[12]} MAILHOG_UI_HOST_PORT=${free[13]} REDIS_HOST_PORT=${free[14]}
+  MAILHOG_SMTP_HOST_PORT=${free[12]} MAILHOG_UI_HOST_PORT=${free[13]} REDIS_HOST_PORT=${free[14]} \
+  JAEGER_UI_HOST_PORT=${free[15]} JAEGER_OTLP_HOST_PORT=${free[16]}
 export BROKER_PUBLIC_URL="http://127.0.0.1:$BROKER_HOST_PORT"
 # What an operator gives the administrator; the checks sign in with it.
 SEED_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')

@@ -115,7 +115,7 @@ docker --version
 step "the images in podman (those make test-containers built; built the same way when missing)"
 service_images=()
 for service in "${SERVICES[@]}"; do service_images+=("$REGISTRY/$service:$TAG"); done
-standins=(postgres:16 mongo:7 rabbitmq:3-management mailhog/mailhog:latest redis:7 caddy:2-alpine)
+standins=(postgres:16 mongo:7 rabbitmq:3-management mailhog/mailhog:latest redis:7 jaegertracing/all-in-one:1.62.0 caddy:2-alpine)
 absent() { for image in "$@"; do podman image exists "$image" || return 0; done; return 1; }
 if absent "${service_images[@]}"; then
   bash project/containers/base-image.sh
@@ -123,7 +123,7 @@ if absent "${service_images[@]}"; then
 fi
 if absent "${standins[@]}"; then
   bash project/containers/base-image.sh
-  bash project/containers/build-standins.sh postgres rabbitmq mongo mailhog redis caddy
+  bash project/containers/build-standins.sh postgres rabbitmq mongo mailhog redis jaeger caddy
 fi
 
 step "start dockerd in network namespace $NETNS (own socket and data directory)"

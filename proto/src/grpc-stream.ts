@@ -12,6 +12,7 @@ import {
   loadLogService,
 } from './grpc.js';
 import type { LogEntry } from './schemas.js';
+import { currentTraceparent } from './trace-context.js';
 
 export interface LogStreamClientOptions extends LogGrpcClientOptions {
   /** Entries awaiting an answer; one more fails at once as `overloaded` instead of piling up. */
@@ -153,6 +154,7 @@ export function createLogStreamClient(options: LogStreamClientOptions): LogGrpcC
           logEntry: { name: entry.name, data: entry.data },
           request_id: ids.requestId ?? '',
           event_id: ids.eventId ?? '',
+          traceparent: currentTraceparent() ?? '',
         });
       });
     },

@@ -32,6 +32,8 @@ export interface LogStreamEntry {
   logEntry?: LogMessage | null;
   request_id: string;
   event_id: string;
+  /** Empty when the sender traces nothing; older senders leave it out. */
+  traceparent?: string;
 }
 /** The answer to one stream entry: `code` 0 (OK) with `result`, or a gRPC status code with `details`. */
 export interface LogStreamResult {

@@ -52,3 +52,4 @@ export {
   type LogRpcClientOptions,
 } from './rpc-client.js';
 export * from './schemas.js';
+export { contextOf, currentTraceparent, spanContextOf, TRACEPARENT_FIELD } from './trace-context.js';

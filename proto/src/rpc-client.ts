@@ -4,6 +4,7 @@ import { PeerError } from './errors.js';
 import { lineWriter, readLines } from './framing.js';
 import { RPC_METHOD_LOG_INFO } from './names.js';
 import { type LogEntry, type LogInfoParams, RPC_MAX_LINE_BYTES } from './schemas.js';
+import { currentTraceparent } from './trace-context.js';
 
 export interface LogRpcClient {
   /** Rejects with a PeerError only. */
@@ -20,6 +21,8 @@ export interface LogRpcClient {
 export interface LogInfoIds {
   eventId?: string;
   requestId?: string;
+  /** The caller's trace context; the active one when absent (a batch taken later passes each call's own). */
+  traceparent?: string;
 }
 
 export interface LogInfoCall {
@@ -184,6 +187,8 @@ export function createLogRpcClient(options: LogRpcClientOptions): LogRpcClient {
     const params: LogInfoParams = { name: entry.name, data: entry.data };
     if (ids.requestId) params.request_id = ids.requestId;
     if (ids.eventId) params.event_id = ids.eventId;
+    const traceparent = ids.traceparent ?? currentTraceparent();
+    if (traceparent) params.traceparent = traceparent;
     const id = nextId++;
     const line = JSON.stringify({ jsonrpc: '2.0', id, method: RPC_METHOD_LOG_INFO, params });
     if (Buffer.byteLength(line) > maxRequestLineBytes) {

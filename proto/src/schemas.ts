@@ -51,6 +51,8 @@ const idSchema = z.string().min(1).max(ID_MAX_CHARS);
 export const logInfoParamsSchema = logEntrySchema.extend({
   event_id: idSchema.optional(),
   request_id: idSchema.optional(),
+  /** The caller's W3C trace context (`00-<trace id>-<span id>-<flags>`), beside the request id. */
+  traceparent: idSchema.optional(),
 });
 export type LogInfoParams = z.infer<typeof logInfoParamsSchema>;
 
@@ -69,4 +71,4 @@ const RPC_ENVELOPE_BYTES = 2048;
  * the client splits a batch into lines of at most this size, so a valid call always fits.
  */
 export const RPC_MAX_LINE_BYTES =
-  JSON_MAX_BYTES_PER_CHAR * (LOG_NAME_MAX_CHARS + LOG_DATA_MAX_CHARS + 2 * ID_MAX_CHARS) + RPC_ENVELOPE_BYTES;
+  JSON_MAX_BYTES_PER_CHAR * (LOG_NAME_MAX_CHARS + LOG_DATA_MAX_CHARS + 3 * ID_MAX_CHARS) + RPC_ENVELOPE_BYTES;

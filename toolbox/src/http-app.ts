@@ -9,6 +9,7 @@ import { type HttpStatusOfKind, PEER_FAILURE_STATUS, publicMessage } from './fai
 import { type ReadinessChecks, runReadiness } from './health.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { acceptOrCreateRequestId, REQUEST_ID_HEADER, runInRequestContext } from './request-context.js';
+import { currentTraceId, TRACE_ID_HEADER, tagActiveSpan } from './trace.js';
 
 export interface HttpAppOptions {
   service: string;
@@ -79,6 +80,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((req, res, next) => {
     const requestId = acceptOrCreateRequestId(req.get(REQUEST_ID_HEADER));
     res.setHeader('X-Request-Id', requestId);
+    tagActiveSpan(requestId);
+    // The trace this request is part of, so a page can link to it.
+    const traceId = currentTraceId();
+    if (traceId) res.setHeader(TRACE_ID_HEADER, traceId);
     const clientAddress = resolveClientAddress(
       req.socket.remoteAddress,
       req.get('x-forwarded-for'),

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Logger } from 'pino';
+import { flushTraces } from './trace.js';
 
 /**
  * Stops accepting connections, lets in-flight requests finish, and closes idle keep-alive
@@ -67,6 +68,8 @@ export function handleShutdown(options: ShutdownOptions): () => Promise<void> {
           logger.error({ step: name, err }, 'close failed');
         }
       }
+      // The spans of the last requests, still in the SDK's batch.
+      await flushTraces().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'));
       clearTimeout(deadline);
       logger.info('shutdown complete');
       exit(code);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { withSpan } from '@suite/toolbox';
 import bcrypt from 'bcrypt';
 
 export interface PasswordHasher {
@@ -24,13 +25,16 @@ export async function createPasswordHasher(cost: number): Promise<PasswordHasher
     try {
       // The bcrypt package verifies $2a$ and $2b$ hashes of any cost but answers false for PHP's $2y$,
       // which is the same algorithm as $2b$ under another name; renaming it keeps PHP-made hashes working.
-      return await bcrypt.compare(password, hash.replace(/^\$2y\$/, '$2b$'));
+      return await withSpan('bcrypt compare', { attributes: { 'bcrypt.cost': cost } }, () =>
+        bcrypt.compare(password, hash.replace(/^\$2y\$/, '$2b$')),
+      );
     } catch {
       return false;
     }
   };
   return {
-    hash: (password) => bcrypt.hash(password, cost),
+    hash: (password) =>
+      withSpan('bcrypt hash', { attributes: { 'bcrypt.cost': cost } }, () => bcrypt.hash(password, cost)),
     verify,
     verifyAgainstNobody: async (password) => {
       await verify(password, dummyHash);

@@ -13,6 +13,7 @@ import {
   readJsonObject,
   sendOk,
   unauthorized,
+  withSpan,
 } from '@suite/toolbox';
 import type { IRouter, Response } from 'express';
 import { type Credentials, type LogTransport, type MailMessage, parseAction } from '../actions.js';
@@ -38,14 +39,21 @@ export interface HandleDeps {
 export function handleRoutes(router: IRouter, deps: HandleDeps): void {
   router.post('/handle', async (req, res) => {
     const action = parseAction(readJsonObject(req));
-    switch (action.action) {
-      case 'auth':
-        return authenticate(deps, action.auth, res);
-      case 'log':
-        return log(deps, action.log, action.via, res);
-      case 'mail':
-        return sendMail(deps, action.mail, res);
-    }
+    const attributes =
+      action.action === 'log'
+        ? { 'broker.action': 'log', 'broker.via': action.via }
+        : { 'broker.action': action.action };
+    // The routing decision as a span: the calls to the chosen service hang under it.
+    return withSpan(`route ${action.action}`, { attributes }, async () => {
+      switch (action.action) {
+        case 'auth':
+          return authenticate(deps, action.auth, res);
+        case 'log':
+          return log(deps, action.log, action.via, res);
+        case 'mail':
+          return sendMail(deps, action.mail, res);
+      }
+    });
   });
 }
 

@@ -5,6 +5,7 @@ import { type Suite, startSuite } from '@suite/launcher';
  * deletes them afterwards, so test events never wait in the `logs` queue of a developer's `make run`.
  */
 export async function startWholeSuite(): Promise<{ suite: Suite; stop: () => Promise<void> }> {
-  const suite = await startSuite({ env: { LOG_LEVEL: 'warn' } });
+  // As `make run` starts it: with the trace catcher, every service tracing to it.
+  const suite = await startSuite({ env: { LOG_LEVEL: 'warn' }, traceCatcher: true });
   return { suite, stop: () => suite.stop() };
 }

@@ -1,4 +1,14 @@
-import { createLogGrpcClient, createLogRpcClient, type LogEntry, RPC_MAX_BATCH } from '@suite/proto';
+import {
+  contextOf,
+  createLogGrpcClient,
+  createLogRpcClient,
+  currentTraceparent,
+  type LogEntry,
+  type LogInfoCall,
+  RPC_MAX_BATCH,
+  spanContextOf,
+} from '@suite/proto';
+import { failSpan, startSpan } from '@suite/toolbox';
 import { batchWrites } from './batch-writes.js';
 
 /** The logger-service as the listener uses it; it deduplicates on the event id. */
@@ -33,18 +43,48 @@ export function createLoggerClient(options: LoggerClientOptions): LoggerClient {
     };
   }
   const client = createLogRpcClient({ address: options.rpcAddress, timeoutMs });
-  const batcher = batchWrites((calls) => client.logInfoBatch(calls), {
+  const batcher = batchWrites((calls) => tracedBatch(calls, client.logInfoBatch), {
     // The logger's default batch limit: a longer batch would be refused whole.
     maxBatch: RPC_MAX_BATCH,
     waitMs: DEFAULT_BATCH_WAIT_MS,
   });
   return {
     async write(entry, ids) {
-      await batcher.add({ entry, ids });
+      // The batch leaves later, in another context: each call takes its own event's trace along.
+      await batcher.add({ entry, ids: { ...ids, traceparent: currentTraceparent() } });
     },
     async close() {
       batcher.flush();
       client.close();
     },
   };
+}
+
+/**
+ * The batch as a span: under the first event's trace, linked to every event's, ended when the
+ * logger has answered every call in it.
+ */
+function tracedBatch(
+  calls: LogInfoCall[],
+  send: (calls: readonly LogInfoCall[]) => Promise<string>[],
+): Promise<string>[] {
+  const first = calls[0]?.ids?.traceparent;
+  if (!first) return send(calls);
+  const links = [];
+  for (const call of calls.slice(1)) {
+    const context = spanContextOf(call.ids?.traceparent);
+    if (context) links.push({ context });
+  }
+  const span = startSpan('listener batch', {
+    parent: contextOf(first),
+    attributes: { 'messaging.batch.message_count': calls.length },
+    links,
+  });
+  const answers = send(calls);
+  void Promise.allSettled(answers).then((outcomes) => {
+    const failed = outcomes.filter((o) => o.status === 'rejected').length;
+    if (failed > 0) failSpan(span, `${failed} of ${calls.length} writes failed`);
+    span.end();
+  });
+  return answers;
 }

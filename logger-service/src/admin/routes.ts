@@ -28,6 +28,8 @@ export interface AdminDeps {
   /** Confirms a session's admin right with authentication-service, at most once per interval. */
   checkAdminRight: CheckAdminRight;
   logger: Logger;
+  /** Where each entry's trace is drawn (`<url>/trace/<trace id>`: the trace catcher, Jaeger); none when empty. */
+  traceViewUrl?: string;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface AdminDeps {
  */
 export function adminRoutes(app: IRouter, deps: AdminDeps): void {
   const { store, auth, views, sessions, checkAdminRight, logger } = deps;
+  const traceViewUrl = withoutTrailingSlashes(deps.traceViewUrl ?? '');
+  const toRow = (entry: StoredLog) => rowOf(entry, traceViewUrl);
   const router = Router();
   // Forms are small; only these routes parse them.
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
@@ -235,7 +239,14 @@ function notAdministratorPage(views: Views, res: Response, user: string) {
   });
 }
 
-function toRow(entry: StoredLog) {
+/** A scan, not a pattern: `/\/+$/` backtracks on a long run of slashes. */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
+}
+
+function rowOf(entry: StoredLog, traceViewUrl: string) {
   return {
     id: entry.id,
     name: entry.name,
@@ -247,6 +258,8 @@ function toRow(entry: StoredLog) {
     updated_at: entry.updated_at.toISOString(),
     request_id: entry.request_id,
     event_id: entry.event_id,
+    trace_id: entry.trace_id,
+    trace_href: traceViewUrl && entry.trace_id ? `${traceViewUrl}/trace/${entry.trace_id}` : undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import type { LogStreamEntry, LogStreamResult } from '@suite/proto';
+import { contextOf, type LogStreamEntry, type LogStreamResult } from '@suite/proto';
+import { REQUEST_ID_ATTRIBUTE, SpanKind, withSpan } from '@suite/toolbox';
 import type { WriteEntry } from './write-entry.js';
 
 export interface StreamHandler {
@@ -51,10 +52,23 @@ export function createStreamHandler(write: WriteEntry, maxInFlight: number): Str
       }
       stream.inFlight++;
       if (stream.inFlight >= maxInFlight) call.pause();
-      void write(entry.logEntry, {
-        requestId: entry.request_id || undefined,
-        eventId: entry.event_id || undefined,
-      }).then((outcome) => {
+      // Entries of many requests share the stream: each is a span of its own sender's trace.
+      void withSpan(
+        'WriteLogStream entry',
+        {
+          kind: SpanKind.SERVER,
+          parent: contextOf(entry.traceparent || undefined),
+          attributes: {
+            'rpc.system': 'grpc',
+            ...(entry.request_id ? { [REQUEST_ID_ATTRIBUTE]: entry.request_id } : {}),
+          },
+        },
+        () =>
+          write(entry.logEntry, {
+            requestId: entry.request_id || undefined,
+            eventId: entry.event_id || undefined,
+          }),
+      ).then((outcome) => {
         stream.inFlight--;
         if (!call.cancelled && !call.writableEnded) call.write(answerOf(entry.id, outcome));
         if (stream.inFlight === maxInFlight - 1 && !closing) call.resume();

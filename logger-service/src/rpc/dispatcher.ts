@@ -1,5 +1,11 @@
-import { type LogInfoParams, logInfoParamsSchema, RPC_METHOD_LOG_INFO, rpcLogInfoResult } from '@suite/proto';
-import { describeZodError, type Logger } from '@suite/toolbox';
+import {
+  contextOf,
+  type LogInfoParams,
+  logInfoParamsSchema,
+  RPC_METHOD_LOG_INFO,
+  rpcLogInfoResult,
+} from '@suite/proto';
+import { describeZodError, type Logger, REQUEST_ID_ATTRIBUTE, SpanKind, withSpan } from '@suite/toolbox';
 import { JSONRPCErrorCode, JSONRPCErrorException, type JSONRPCRequest, JSONRPCServer } from 'json-rpc-2.0';
 import { JSON_RPC_ERROR, writeFailure } from '../failures.js';
 import type { LogStore } from '../store/logs.js';
@@ -37,19 +43,30 @@ export function createRpcDispatcher(
 
   server.addMethod(RPC_METHOD_LOG_INFO, async (rawParams: unknown) => {
     const params = parseLogInfoParams(rawParams);
-    try {
-      // The calls of one batch run in one turn, so the store writes them in one group.
-      await store.insert(
-        { name: params.name, data: params.data },
-        { eventId: params.event_id, requestId: params.request_id },
-      );
-    } catch (err) {
-      logger.error({ err, requestId: params.request_id }, 'LogInfo could not store the entry');
-      const { kind, reason } = writeFailure(err);
-      const { code, label } = JSON_RPC_ERROR[kind];
-      throw new JSONRPCErrorException(`${label}: could not store the log entry: ${reason}`, code);
-    }
-    return rpcLogInfoResult(params.name);
+    // Each call is a span of the caller's trace (its traceparent), even within a batch of many traces.
+    return withSpan(
+      RPC_METHOD_LOG_INFO,
+      {
+        kind: SpanKind.SERVER,
+        parent: contextOf(params.traceparent),
+        attributes: { 'rpc.system': 'jsonrpc', ...requestIdAttribute(params.request_id) },
+      },
+      async () => {
+        try {
+          // The calls of one batch run in one turn, so the store writes them in one group.
+          await store.insert(
+            { name: params.name, data: params.data },
+            { eventId: params.event_id, requestId: params.request_id },
+          );
+        } catch (err) {
+          logger.error({ err, requestId: params.request_id }, 'LogInfo could not store the entry');
+          const { kind, reason } = writeFailure(err);
+          const { code, label } = JSON_RPC_ERROR[kind];
+          throw new JSONRPCErrorException(`${label}: could not store the log entry: ${reason}`, code);
+        }
+        return rpcLogInfoResult(params.name);
+      },
+    );
   });
 
   return (line) => {
@@ -91,6 +108,9 @@ function parseLogInfoParams(raw: unknown): LogInfoParams {
   if (!result.success) throw invalidParams(describeZodError(result.error));
   return result.data;
 }
+
+const requestIdAttribute = (requestId: string | undefined) =>
+  requestId ? { [REQUEST_ID_ATTRIBUTE]: requestId } : {};
 
 function invalidParams(detail: string): JSONRPCErrorException {
   return new JSONRPCErrorException(`Invalid params: ${detail}`, JSONRPCErrorCode.InvalidParams);

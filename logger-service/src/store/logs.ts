@@ -1,5 +1,15 @@
 import { type LogEntry, RESERVED_LOG_NAMES } from '@suite/proto';
 import {
+  activeSpan,
+  contextWithSpan,
+  currentTraceId,
+  failSpan,
+  runInRequestContext,
+  type Span,
+  startSpan,
+  withActiveSpan,
+} from '@suite/toolbox';
+import {
   type AnyBulkWriteOperation,
   type BulkWriteResult,
   type Collection,
@@ -27,6 +37,8 @@ interface LogFields {
   updated_at: Date;
   event_id?: string;
   request_id?: string;
+  /** The trace of the request that wrote it (when traced), for the admin UI's link to it. */
+  trace_id?: string;
 }
 
 /** The document as stored. */
@@ -53,6 +65,9 @@ export interface InsertOutcome {
 interface EntryWrite {
   entry: LogEntry;
   ids: LogIds;
+  traceId?: string;
+  /** The caller's span, linked to the group's shared write. */
+  span: Span | undefined;
 }
 
 /** `audit`: the records the suite writes itself (reserved names); `public`: every other entry. */
@@ -112,15 +127,17 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
   // per entry (a JSON-RPC batch from the listener arrives in one turn, so it is one group).
   const insertGrouped = groupCommit<EntryWrite, InsertOutcome>(
     (writes) =>
-      guard(STORE_ENTRY, async () => {
-        const results = await writeBulk(logs, writes, now());
-        return results.map(
-          (result): PromiseSettledResult<InsertOutcome> =>
-            result.status === 'fulfilled'
-              ? result
-              : { status: 'rejected', reason: mongoFailure('refused', STORE_ENTRY, result.reason) },
-        );
-      }),
+      sharedWrite(writes, () =>
+        guard(STORE_ENTRY, async () => {
+          const results = await writeBulk(logs, writes, now());
+          return results.map(
+            (result): PromiseSettledResult<InsertOutcome> =>
+              result.status === 'fulfilled'
+                ? result
+                : { status: 'rejected', reason: mongoFailure('refused', STORE_ENTRY, result.reason) },
+          );
+        }),
+      ),
     { maxBatch: options.maxGroup ?? DEFAULT_MAX_GROUP, sharesFailure: isStorageDown },
   );
 
@@ -134,7 +151,12 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
         await applyRetention(logs, options.retentionDays ?? 0);
       }),
 
-    insert: (entry, ids = {}) => insertGrouped({ entry, ids }),
+    insert: (entry, ids = {}) => {
+      // The caller's span (the JSON-RPC call, stream entry or HTTP request) is linked to the group's write.
+      const write = () => insertGrouped({ entry, ids, traceId: currentTraceId(), span: activeSpan() });
+      // The request id goes with the write, so the spans of the group's write carry it too.
+      return ids.requestId ? runInRequestContext({ requestId: ids.requestId }, write) : write();
+    },
 
     list: (query) =>
       guard('list log entries', async () => {
@@ -188,6 +210,32 @@ export function createLogStore(db: Db, options: LogStoreOptions = {}): LogStore 
   };
 }
 
+/**
+ * The group commit's one write as a span: under the first caller's span (so a lone write sits in its
+ * request's trace), linked from every caller's span and linking to each, with the driver's spans
+ * beneath it. The callers' own spans are their transport's (no extra span per entry).
+ */
+function sharedWrite<T>(writes: readonly EntryWrite[], run: () => Promise<T>): Promise<T> {
+  const first = writes[0]?.span;
+  if (!first?.isRecording()) return run();
+  const span = startSpan('logs group write', {
+    parent: contextWithSpan(first),
+    attributes: { 'db.system': 'mongodb', 'logs.group_size': writes.length },
+    links: writes.slice(1).flatMap((w) => (w.span ? [{ context: w.span.spanContext() }] : [])),
+  });
+  const shared = { context: span.spanContext() };
+  for (const write of writes) write.span?.addLink(shared);
+  const done = withActiveSpan(span, run);
+  done.then(
+    () => span.end(),
+    (err: unknown) => {
+      failSpan(span, err);
+      span.end();
+    },
+  );
+  return done;
+}
+
 function toStoredLog(doc: LogDocument): StoredLog {
   const entry: StoredLog = {
     id: doc._id ? doc._id.toHexString() : '',
@@ -198,6 +246,7 @@ function toStoredLog(doc: LogDocument): StoredLog {
   };
   if (doc.event_id) entry.event_id = doc.event_id;
   if (doc.request_id) entry.request_id = doc.request_id;
+  if (doc.trace_id) entry.trace_id = doc.trace_id;
   return entry;
 }
 
@@ -228,9 +277,10 @@ async function writeBulk(
 ): Promise<EntryResult[]> {
   if (writes.length === 0) return [];
   const insertedIds: (ObjectId | undefined)[] = [];
-  const operations = writes.map(({ entry, ids }, index): AnyBulkWriteOperation<LogDocument> => {
+  const operations = writes.map(({ entry, ids, traceId }, index): AnyBulkWriteOperation<LogDocument> => {
     const doc: LogDocument = { name: entry.name, data: entry.data, created_at: at, updated_at: at };
     if (ids.requestId) doc.request_id = ids.requestId;
+    if (traceId) doc.trace_id = traceId;
     if (ids.eventId) {
       return {
         updateOne: { filter: { event_id: ids.eventId }, update: { $setOnInsert: doc }, upsert: true },

@@ -1,5 +1,5 @@
 import { PeerError } from '@suite/proto/errors';
-import { currentRequestId, type Logger, retry, withTimeout } from '@suite/toolbox';
+import { currentRequestId, type Logger, retry, SpanKind, withSpan, withTimeout } from '@suite/toolbox';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { ComposedMail } from '../mime.js';
 import { toPoolMessage } from './pool-message.js';
@@ -68,31 +68,40 @@ export function createMailer(options: SmtpOptions): Mailer {
 
   let lastCheck: { at: number; result: Promise<void> } | undefined;
 
-  return {
-    async send(mail) {
-      const requestId = currentRequestId();
-      try {
-        await retry(
-          () =>
-            new Promise<void>((resolve, reject) => {
-              pool.send(toPoolMessage(mail), (err) => (err ? reject(err) : resolve()));
-            }),
-          {
-            retries: 1,
-            baseDelayMs: 200,
-            maxDelayMs: 400,
-            shouldRetry: isTransient,
-            onRetry: (err, attempt, delayMs) =>
-              logger.warn({ requestId, err: describe(err), attempt, delayMs }, 'smtp send failed, retrying'),
-          },
-        );
-      } catch (err) {
-        // The details (addresses, the server's words) stay in the log; the caller learns the kind of failure.
-        logger.warn({ requestId, err: describe(err), code: (err as SmtpError).code }, 'smtp send failed');
-        throw smtpFailure(err);
-      }
-    },
+  async function send(mail: Parameters<Mailer['send']>[0]): Promise<void> {
+    const requestId = currentRequestId();
+    try {
+      await retry(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            pool.send(toPoolMessage(mail), (err) => (err ? reject(err) : resolve()));
+          }),
+        {
+          retries: 1,
+          baseDelayMs: 200,
+          maxDelayMs: 400,
+          shouldRetry: isTransient,
+          onRetry: (err, attempt, delayMs) =>
+            logger.warn({ requestId, err: describe(err), attempt, delayMs }, 'smtp send failed, retrying'),
+        },
+      );
+    } catch (err) {
+      // The details (addresses, the server's words) stay in the log; the caller learns the kind of failure.
+      logger.warn({ requestId, err: describe(err), code: (err as SmtpError).code }, 'smtp send failed');
+      throw smtpFailure(err);
+    }
+  }
 
+  return {
+    send: (mail) =>
+      withSpan(
+        'smtp send',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'server.address': options.host, 'server.port': options.port },
+        },
+        () => send(mail),
+      ),
     verify() {
       const now = Date.now();
       if (!lastCheck || now - lastCheck.at > VERIFY_CACHE_MS) {

@@ -1,5 +1,5 @@
 import { mailRequestSchema, parseMailbox } from '@suite/proto/requests';
-import { readJsonBody, sendOk } from '@suite/toolbox';
+import { readJsonBody, sendOk, startSpan } from '@suite/toolbox';
 import type { IRouter } from 'express';
 import type { Mailer } from '../clients/smtp.js';
 import type { ComposeMail } from '../mime.js';
@@ -24,7 +24,9 @@ export function sendRoutes(
   router.post('/send', async (req, res) => {
     const { from, to, subject, message } = readJsonBody(req, mailRequestSchema);
     checkRecipient(to);
+    const rendering = startSpan('mail render');
     const { html, text } = render({ subject, message, to });
+    rendering.end();
     await mailer.send(compose({ to, replyTo: from && parseMailbox(from)?.address, subject, text, html }));
     sendOk(res, `sent to ${to}`);
   });

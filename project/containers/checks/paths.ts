@@ -30,6 +30,44 @@ export async function pathChecks(stack: Stack): Promise<{ checks: Check[]; close
     await logs.waitFor(filter, 1, 15_000);
   };
 
+  const traceOfOneClick: Check = {
+    name: 'the trace of one click (log via rabbitmq) is in the jaeger container, with every service on its path',
+    async run() {
+      const response = await fetch(`${stack.broker}/handle`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          action: 'log',
+          via: 'rabbitmq',
+          log: { name: 'containers-trace', data: stack.runId },
+        }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      if (response.status !== 202)
+        throw new Error(`expected 202, got ${response.status}: ${await response.text()}`);
+      const traceId = response.headers.get('x-trace-id');
+      if (!traceId) throw new Error('the broker named no trace (X-Trace-Id): is tracing on?');
+      const expected = ['broker-service', 'listener-service', 'logger-service'];
+      let services: string[] = [];
+      await waitFor(
+        async () => {
+          const answer = await fetch(`${stack.traceView}/api/traces/${traceId}`).catch(() => undefined);
+          if (!answer?.ok) return false;
+          const body = (await answer.json()) as {
+            data?: { processes?: Record<string, { serviceName: string }> }[];
+          };
+          services = Object.values(body.data?.[0]?.processes ?? {}).map((p) => p.serviceName);
+          return expected.every((name) => services.includes(name));
+        },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 500,
+          describe: () => `trace ${traceId} has ${services.join(', ') || 'no spans'}`,
+        },
+      );
+    },
+  };
+
   const logVia = (via: string): Check => ({
     name: `log via ${via} is stored in the mongo container`,
     async run() {
@@ -111,6 +149,7 @@ export async function pathChecks(stack: Stack): Promise<{ checks: Check[]; close
       name: 'the logger admin UI signs the admin in and shows the dashboard',
       run: () => adminLogin(stack.logger),
     },
+    traceOfOneClick,
   ];
   return { checks, close: () => logs.close() };
 }

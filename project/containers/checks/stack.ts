@@ -6,6 +6,8 @@ export interface Stack {
   frontEnd: string;
   logger: string;
   mailViewer: string;
+  /** Jaeger's UI and query API (the trace stand-in's in the test). */
+  traceView: string;
   mongoUrl: string;
   /** A suffix naming this run's log entries and mail, so nothing from elsewhere can satisfy a check. */
   runId: string;
@@ -27,6 +29,7 @@ export function stackFromEnv(): Stack {
     frontEnd: url('FRONT_END_HOST_PORT'),
     logger: url('LOGGER_HOST_PORT'),
     mailViewer: url('MAILHOG_UI_HOST_PORT'),
+    traceView: url('JAEGER_UI_HOST_PORT'),
     mongoUrl: `mongodb://${user}:${password}@127.0.0.1:${port('MONGO_HOST_PORT')}/${database}?authSource=admin`,
     runId: randomUUID().slice(0, 8),
   };

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { startMongoStandin, withMongoDatabase } from '@suite/mongo-standin';
 import { DEFAULT_EVENTS_QUEUE, LOGS_EXCHANGE } from '@suite/proto';
 import { startSmtpCatcher } from '@suite/smtp-catcher';
+import { startTraceCatcher, type TraceCatcher } from '@suite/trace-catcher';
 import { type AdminPassword, localAdminPassword, TEST_ADMIN_PASSWORD } from './admin-password.js';
 import {
   DEFAULT_DATABASE_URL,
@@ -48,6 +49,11 @@ export interface SuiteOptions {
   colour?: boolean;
   /** Where DATABASE_URL, MONGO_URL, RABBIT_URL, REDIS_URL, MAIL_HOST (and, for make run, BIND_HOST and SEED_PASSWORD) are read from. */
   sourceEnv?: NodeJS.ProcessEnv;
+  /**
+   * Start the trace catcher and send every service's spans to it. By default only `make run` does
+   * ('fixed' ports), and only when OTEL_EXPORTER_OTLP_ENDPOINT is not set.
+   */
+  traceCatcher?: boolean;
 }
 
 export type MailCatcher = Awaited<ReturnType<typeof startSmtpCatcher>>;
@@ -63,6 +69,10 @@ export interface Suite {
   exchangeName: string;
   mail: MailCatcher | undefined;
   mailViewerUrl: string | undefined;
+  /** The trace catcher the suite started, if it did. */
+  traces: TraceCatcher | undefined;
+  /** Where the page and the admin UI link each trace (TRACE_VIEW_URL), if anywhere. */
+  traceViewUrl: string | undefined;
   /** The address every service listens on (BIND_HOST). */
   bindHost: string;
   /** The seed administrator's password and where it comes from. */
@@ -138,6 +148,19 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     mailPort = mail.smtpPort;
   }
 
+  // Traces: to the endpoint the shell names, else (make run) to a trace catcher started here.
+  let traces: TraceCatcher | undefined;
+  let traceViewUrl = source.TRACE_VIEW_URL || undefined;
+  const tracingEnv: Record<string, string> = {};
+  if (options.traceCatcher ?? (!ephemeral && !source.OTEL_EXPORTER_OTLP_ENDPOINT)) {
+    traces = await startTraceCatcher({ otlpPort: ports.traceOtlp, webPort: ports.traceWeb });
+    cleanups.push(() => traces!.close());
+    tracingEnv.OTEL_EXPORTER_OTLP_ENDPOINT = traces.otlpUrl;
+    // The page and the admin UI open it in the browser, as the page calls the broker: on localhost.
+    traceViewUrl = `http://localhost:${new URL(traces.webUrl).port}`;
+  }
+  if (traceViewUrl) tracingEnv.TRACE_VIEW_URL = traceViewUrl;
+
   const wiring: Wiring = {
     ports,
     host: peerHost,
@@ -163,6 +186,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
         script: serviceScript(name),
         env: {
           ...process.env,
+          ...tracingEnv,
           ...options.env,
           ...serviceEnv(name, wiring),
           ...options.serviceEnv?.[name],
@@ -221,6 +245,8 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     exchangeName,
     mail,
     mailViewerUrl: mail?.webUrl,
+    traces,
+    traceViewUrl,
     bindHost,
     adminPassword,
     startService: (name) => service(name).start(),

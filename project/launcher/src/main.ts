@@ -20,6 +20,9 @@ async function main() {
       ? `  Mail viewer      ${suite.mailViewerUrl}`
       : '  Mail viewer      (MAIL_HOST is set: see your SMTP server)',
     `  Listener health  http://localhost:${suite.ports.listener}/readyz`,
+    suite.traceViewUrl
+      ? `  Traces           ${suite.traceViewUrl}   (every click's trace; the page links each answer to its own)`
+      : '  Traces           (OTEL_EXPORTER_OTLP_ENDPOINT is set: see your trace backend)',
     suite.bindHost === '127.0.0.1'
       ? '  Every service listens on 127.0.0.1 only (BIND_HOST=0.0.0.0 opens them to the network).'
       : `  Every service listens on ${suite.bindHost} (BIND_HOST).`,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { sleep } from '@suite/toolbox';
 import { formatLogLine } from './log-format.js';
-import type { Readiness } from './services.js';
+import { type Readiness, TRACING_IMPORT } from './services.js';
 
 export type OutputMode = 'prefixed' | 'silent';
 
@@ -40,7 +40,8 @@ export class ServiceProcess {
   }
 
   async start(readyTimeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, [this.options.script], {
+    // The tracing bootstrap loads first, as in the images (it does nothing without an OTLP endpoint).
+    const child = spawn(process.execPath, ['--import', TRACING_IMPORT, this.options.script], {
       env: this.options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

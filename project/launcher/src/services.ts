@@ -25,10 +25,15 @@ export const FIXED_PORTS = {
   mongo: 27017,
   smtp: 1025,
   mailWeb: 8025,
+  traceOtlp: 4318,
+  traceWeb: 16686,
 } as const;
 export type PortPlan = { -readonly [K in keyof typeof FIXED_PORTS]: number };
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `node --import` this before a service's script: the OpenTelemetry bootstrap (`@suite/toolbox/tracing`). */
+export const TRACING_IMPORT = import.meta.resolve('@suite/toolbox/tracing');
 
 export function serviceScript(name: ServiceName): string {
   return `${REPOSITORY_ROOT}${name}/dist/main.js`;
@@ -116,7 +121,12 @@ export interface Wiring {
 
 /** Each service's environment, derived from one port plan so every peer address agrees. */
 export function serviceEnv(name: ServiceName, w: Wiring): Record<string, string> {
-  return { PORT: String(w.ports[HTTP_PORT[name]]), BIND_HOST: w.bindHost, ...peerEnv(name, w) };
+  return {
+    PORT: String(w.ports[HTTP_PORT[name]]),
+    BIND_HOST: w.bindHost,
+    OTEL_SERVICE_NAME: name,
+    ...peerEnv(name, w),
+  };
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);

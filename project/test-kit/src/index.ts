@@ -12,5 +12,6 @@ export {
   startRabbitProxy,
   type TestTopology,
 } from './rabbit.js';
+export { type CollectedSpan, type SpanCollector, startSpanCollector } from './span-collector.js';
 export { eventually, type WaitOptions, waitFor } from './wait.js';
 export { WebClient } from './web-client.js';

@@ -48,21 +48,29 @@ export function settleChannel(channel: Pick<ConfirmChannel, 'ack' | 'nack' | 'pu
 } {
   /** Delivery tags not yet sent to RabbitMQ as settled, in delivery order, with their state. */
   const open = new Map<number, 'waiting' | 'acked' | 'nacked'>();
+  /** The acked deliveries awaiting the coalesced ack, by tag: the ack names the delivery itself. */
+  const acked = new Map<number, Message>();
   let flushScheduled = false;
 
   function flush(): void {
     flushScheduled = false;
     let highestAcked: number | undefined;
+    let message: Message | undefined;
     // Map iteration follows insertion order, which is delivery (ascending tag) order.
     for (const [tag, state] of open) {
       if (state === 'waiting') break;
       open.delete(tag);
-      if (state === 'acked') highestAcked = tag;
+      if (state === 'acked') {
+        highestAcked = tag;
+        // The delivery as amqplib handed it over, which a tracing instrumentation ends its span by.
+        message = acked.get(tag);
+        acked.delete(tag);
+      }
     }
     // Every tag up to highestAcked is now acked or was nacked already (RabbitMQ skips those).
-    if (highestAcked === undefined) return;
+    if (highestAcked === undefined || message === undefined) return;
     try {
-      channel.ack({ fields: { deliveryTag: highestAcked } } as Message, true);
+      channel.ack(message, true);
     } catch {
       // The channel is gone, and with it these deliveries: RabbitMQ redelivers them and the event
       // ids keep the logger from storing them twice.
@@ -82,6 +90,7 @@ export function settleChannel(channel: Pick<ConfirmChannel, 'ack' | 'nack' | 'pu
         return;
       }
       open.set(tag, 'acked');
+      acked.set(tag, message);
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);

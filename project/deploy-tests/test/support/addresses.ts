@@ -31,6 +31,7 @@ export const infrastructure: Record<string, number[]> = {
   rabbitmq: [5672, 15672],
   mailhog: [1025, 8025],
   redis: [6379],
+  jaeger: [4318, 16686],
 };
 
 /** Where a peer-address variable must point, in every deployment (host = service name inside the stack). */
@@ -70,4 +71,13 @@ export const callGraph: { from: string; to: string; ports: number[] }[] = [
   { from: 'authentication-service', to: 'postgres', ports: [5432] },
   { from: 'authentication-service', to: 'redis', ports: [6379] },
   { from: 'mail-service', to: 'mailhog', ports: [1025] },
+  // Spans, to Jaeger's OTLP/HTTP port (the README's "Tracing").
+  ...[
+    'broker-service',
+    'front-end',
+    'logger-service',
+    'authentication-service',
+    'mail-service',
+    'listener-service',
+  ].map((from) => ({ from, to: 'jaeger', ports: [4318] })),
 ];

@@ -95,7 +95,12 @@ describe('Dockerfiles', () => {
         assert.equal(envOf(runtime).PORT, String(services[name]!.http));
         const [cmd] = argsOf(runtime, 'CMD');
         assert.ok(cmd, 'no CMD');
-        assert.deepEqual(JSON.parse(cmd), ['node', 'dist/main.js'], 'CMD must be exec form');
+        assert.deepEqual(
+          JSON.parse(cmd),
+          ['node', '--import', '@suite/toolbox/tracing', 'dist/main.js'],
+          'CMD must be exec form, with the tracing bootstrap loaded first',
+        );
+        assert.equal(envOf(runtime).OTEL_SERVICE_NAME, name);
       });
 
       test('when the container runs, then Node has the heap setting the launcher gives the service natively, sized by the container and never a fixed cap', () => {

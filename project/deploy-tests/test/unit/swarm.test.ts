@@ -105,7 +105,7 @@ describe('project/swarm.yml', () => {
     assert.match(readText('project', 'DEPLOY.md'), /mailhog:8025/);
   });
 
-  test('when listing services, then Caddy, the six services and the five data stores are there', () => {
+  test('when listing services, then Caddy, the six services, the five data stores and Jaeger are there', () => {
     const expected = ['caddy', ...serviceNames, ...Object.keys(infrastructure)].sort();
     assert.deepEqual(Object.keys(stack.services).sort(), expected);
   });
