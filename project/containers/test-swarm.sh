@@ -172,17 +172,20 @@ POSTGRES_PASSWORD=$(hex 24) AUTH_DB_PASSWORD=$(hex 24) MONGO_ROOT_PASSWORD=$(hex
 LOGGER_MONGO_PASSWORD=$(hex 24) RABBITMQ_PASSWORD=$(hex 24) REDIS_PASSWORD=$(hex 24)
 # The page, and so the broker's CORS origin, as the checks open it: Caddy's port 80 on this namespace.
 export PUBLIC_URL=http://127.0.0.1
+# Tracing on, as DEPLOY.md tells an operator to turn it on, so the checks can find a click's trace in Jaeger.
+export OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318
 export SEED_PASSWORD SESSION_SECRET POSTGRES_PASSWORD AUTH_DB_PASSWORD MONGO_ROOT_PASSWORD \
   LOGGER_MONGO_PASSWORD RABBITMQ_PASSWORD REDIS_PASSWORD
 docker stack deploy --resolve-image never -c project/swarm.yml -c project/swarm.no-ipvs.yml "$STACK"
 
 step "wait until every task runs, every container is healthy and Caddy answers"
 bash project/containers/wait-swarm.sh "$STACK" 420
-# A relay on the stack's network, for the checks only: MongoDB and the mail catcher are not published.
-relay_code='const net=require("node:net");for(const [port,host] of [[27017,"mongo"],[8025,"mailhog"]])net.createServer((c)=>{const u=net.connect(port,host);c.pipe(u).pipe(c);c.on("error",()=>u.destroy());u.on("error",()=>c.destroy());}).listen(port);'
+# A relay on the stack's network, for the checks only: MongoDB, the mail catcher and Jaeger are not published.
+relay_code='const net=require("node:net");for(const [port,host] of [[27017,"mongo"],[8025,"mailhog"],[16686,"jaeger"]])net.createServer((c)=>{const u=net.connect(port,host);c.pipe(u).pipe(c);c.on("error",()=>u.destroy());u.on("error",()=>c.destroy());}).listen(port);'
 docker service create --quiet --detach --name suite-test-relay --network "${STACK}_suite" --no-healthcheck \
   --endpoint-mode dnsrr --publish mode=host,published=27017,target=27017 \
-  --publish mode=host,published=8025,target=8025 "$REGISTRY/broker-service:$TAG" node -e "$relay_code" >/dev/null
+  --publish mode=host,published=8025,target=8025 --publish mode=host,published=16686,target=16686 \
+  "$REGISTRY/broker-service:$TAG" node -e "$relay_code" >/dev/null
 for _ in $(seq 120); do
   in_netns bash -c 'exec 3<>/dev/tcp/127.0.0.1/27017' 2>/dev/null && break
   sleep 0.5

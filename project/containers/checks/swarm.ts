@@ -10,8 +10,8 @@ const run = promisify(execFile);
 
 /**
  * The Swarm stack as test-swarm.sh deployed it, seen from its network namespace: the page and the broker
- * through Caddy's published port 80, the admin UI through 8082, MongoDB (as the logger's own user) and
- * the mail catcher through the script's relay.
+ * through Caddy's published port 80, the admin UI through 8082, MongoDB (as the logger's own user),
+ * the mail catcher and Jaeger through the script's relay.
  */
 export function swarmStack(): Stack & { name: string } {
   const password = process.env.LOGGER_MONGO_PASSWORD;
@@ -22,6 +22,7 @@ export function swarmStack(): Stack & { name: string } {
     frontEnd: 'http://127.0.0.1',
     logger: 'http://127.0.0.1:8082',
     mailViewer: 'http://127.0.0.1:8025',
+    traceView: 'http://127.0.0.1:16686',
     mongoUrl: `mongodb://logger:${password}@127.0.0.1:27017/logs`,
     runId: randomUUID().slice(0, 8),
   };
