@@ -8,9 +8,9 @@
 # It runs its own dockerd, in a private network namespace (never the host's: dockerd would change the
 # host's forwarding rules, and `swarm init` binds ports on every interface), with its own socket and data
 # directory under the containers cache; on exit, failure included, the stack, the swarm, dockerd and the
-# namespace go away (the loaded images stay in the data directory for the next run). The images are those
-# `make test-containers` built with podman (built here the same way when missing), moved across with
-# `podman save | docker load`. Prints the time of each step, and `test-swarm FAILED at step: <step>`.
+# namespace go away (the loaded images stay in the data directory for the next run). The images are built
+# with podman as `make test-containers` builds them (from its cache when it just ran) and moved across
+# with `podman save | docker load` when they changed. Prints the time of each step, and `test-swarm FAILED at step: <step>`.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -112,19 +112,15 @@ ln -s /usr/bin/docker "$work/bin/docker"
 export PATH="$work/bin:$PATH"
 docker --version
 
-step "the images in podman (those make test-containers built; built the same way when missing)"
+step "the images in podman (built as make test-containers builds them: cached layers when it just ran)"
 service_images=()
 for service in "${SERVICES[@]}"; do service_images+=("$REGISTRY/$service:$TAG"); done
 standins=(postgres:16 mongo:7 rabbitmq:3-management mailhog/mailhog:latest redis:7 caddy:2-alpine)
-absent() { for image in "$@"; do podman image exists "$image" || return 0; done; return 1; }
-if absent "${service_images[@]}"; then
-  bash project/containers/base-image.sh
-  bash project/containers/build-images.sh
-fi
-if absent "${standins[@]}"; then
-  bash project/containers/base-image.sh
-  bash project/containers/build-standins.sh postgres rabbitmq mongo mailhog redis caddy
-fi
+# Always built, so a change to the code since the last build is what gets deployed; when nothing
+# changed every layer comes from podman's cache and the image (and its id) stays the same.
+bash project/containers/base-image.sh
+bash project/containers/build-images.sh
+bash project/containers/build-standins.sh postgres rabbitmq mongo mailhog redis caddy
 
 step "start dockerd in network namespace $NETNS (own socket and data directory)"
 if [ -e "/run/netns/$NETNS" ]; then
