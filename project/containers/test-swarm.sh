@@ -10,7 +10,8 @@
 # directory under the containers cache; on exit, failure included, the stack, the swarm, dockerd and the
 # namespace go away (the loaded images stay in the data directory for the next run). The images are built
 # with podman as `make test-containers` builds them (from its cache when it just ran) and moved across
-# with `podman save | docker load` when they changed. Prints the time of each step, and `test-swarm FAILED at step: <step>`.
+# with `podman save | docker load` when they changed. Prints the time of each step, and
+# `test-swarm FAILED at step: <step>` when one fails.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -133,8 +134,10 @@ ip netns exec "$NETNS" ip link set lo up
 mkdir -p "$RUN_DIR" "$SWARM_DIR/data"
 rm -f "$SOCKET"
 # `ip netns exec` would remount /sys (dockerd then finds no devices cgroup); nsenter only switches the network.
-in_netns dockerd --data-root "$SWARM_DIR/data" --exec-root "$RUN_DIR" --pidfile "$RUN_DIR/dockerd.pid" \
-  -H "$DOCKER_HOST" --storage-driver overlay2 >"$work/dockerd.log" 2>&1 &
+# Not through in_netns: a function in the background is a subshell, and $! must be dockerd itself (nsenter
+# execs it) so that cleanup stops it with SIGTERM and lets it stop its containerd.
+nsenter --net="/run/netns/$NETNS" dockerd --data-root "$SWARM_DIR/data" --exec-root "$RUN_DIR" \
+  --pidfile "$RUN_DIR/dockerd.pid" -H "$DOCKER_HOST" --storage-driver overlay2 >"$work/dockerd.log" 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 150); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
 docker info --format 'dockerd {{.ServerVersion}}, {{.Driver}}, cgroup {{.CgroupVersion}}'
