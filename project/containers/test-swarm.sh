@@ -8,9 +8,10 @@
 # It runs its own dockerd, in a private network namespace (never the host's: dockerd would change the
 # host's forwarding rules, and `swarm init` binds ports on every interface), with its own socket and data
 # directory under the containers cache; on exit, failure included, the stack, the swarm, dockerd and the
-# namespace go away (the loaded images stay in the data directory for the next run). The images are those
-# `make test-containers` built with podman (built here the same way when missing), moved across with
-# `podman save | docker load`. Prints the time of each step, and `test-swarm FAILED at step: <step>`.
+# namespace go away (the loaded images stay in the data directory for the next run). The images are built
+# with podman as `make test-containers` builds them (from its cache when it just ran) and moved across
+# with `podman save | docker load` when they changed. Prints the time of each step, and
+# `test-swarm FAILED at step: <step>` when one fails.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -112,19 +113,15 @@ ln -s /usr/bin/docker "$work/bin/docker"
 export PATH="$work/bin:$PATH"
 docker --version
 
-step "the images in podman (those make test-containers built; built the same way when missing)"
+step "the images in podman (built as make test-containers builds them: cached layers when it just ran)"
 service_images=()
 for service in "${SERVICES[@]}"; do service_images+=("$REGISTRY/$service:$TAG"); done
 standins=(postgres:16 mongo:7 rabbitmq:3-management mailhog/mailhog:latest redis:7 jaegertracing/all-in-one:1.62.0 caddy:2-alpine)
-absent() { for image in "$@"; do podman image exists "$image" || return 0; done; return 1; }
-if absent "${service_images[@]}"; then
-  bash project/containers/base-image.sh
-  bash project/containers/build-images.sh
-fi
-if absent "${standins[@]}"; then
-  bash project/containers/base-image.sh
-  bash project/containers/build-standins.sh postgres rabbitmq mongo mailhog redis jaeger caddy
-fi
+# Always built, so a change to the code since the last build is what gets deployed; when nothing
+# changed every layer comes from podman's cache and the image (and its id) stays the same.
+bash project/containers/base-image.sh
+bash project/containers/build-images.sh
+bash project/containers/build-standins.sh postgres rabbitmq mongo mailhog redis jaeger caddy
 
 step "start dockerd in network namespace $NETNS (own socket and data directory)"
 if [ -e "/run/netns/$NETNS" ]; then
@@ -137,8 +134,10 @@ ip netns exec "$NETNS" ip link set lo up
 mkdir -p "$RUN_DIR" "$SWARM_DIR/data"
 rm -f "$SOCKET"
 # `ip netns exec` would remount /sys (dockerd then finds no devices cgroup); nsenter only switches the network.
-in_netns dockerd --data-root "$SWARM_DIR/data" --exec-root "$RUN_DIR" --pidfile "$RUN_DIR/dockerd.pid" \
-  -H "$DOCKER_HOST" --storage-driver overlay2 >"$work/dockerd.log" 2>&1 &
+# Not through in_netns: a function in the background is a subshell, and $! must be dockerd itself (nsenter
+# execs it) so that cleanup stops it with SIGTERM and lets it stop its containerd.
+nsenter --net="/run/netns/$NETNS" dockerd --data-root "$SWARM_DIR/data" --exec-root "$RUN_DIR" \
+  --pidfile "$RUN_DIR/dockerd.pid" -H "$DOCKER_HOST" --storage-driver overlay2 >"$work/dockerd.log" 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 150); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
 docker info --format 'dockerd {{.ServerVersion}}, {{.Driver}}, cgroup {{.CgroupVersion}}'
