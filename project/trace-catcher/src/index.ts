@@ -1,3 +1,3 @@
 export { startTraceCatcher, type TraceCatcher, type TraceCatcherOptions } from './catcher.js';
-export type { TraceSpan } from './otlp.js';
+export { parseExport, type TraceSpan } from './otlp.js';
 export { type Trace, TraceStore } from './store.js';
