@@ -7,13 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-started=$(date +%s)
-elapsed() { echo $(($(date +%s) - started)); }
-current="starting"
-step() {
-  current=$1
-  printf '\n== %s (%ss)\n' "$1" "$(elapsed)"
-}
+source "$ROOT/project/containers/steps.sh"
 
 export REGISTRY=${REGISTRY:-local} TAG=${TAG:-latest}
 project="suite-containers-test-$$"

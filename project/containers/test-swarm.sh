@@ -16,20 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-started=$(date +%s)
-elapsed() { echo $(($(date +%s) - started)); }
-current="starting"
-step_started=$started
-timings=()
-close_step() {
-  [ "$current" = starting ] || timings+=("$(printf '%5ss  %s' $(($(date +%s) - step_started)) "$current")")
-}
-step() {
-  close_step
-  current=$1
-  step_started=$(date +%s)
-  printf '\n== %s (%ss)\n' "$1" "$(elapsed)"
-}
+source "$ROOT/project/containers/steps.sh"
 
 STACK=suite
 NETNS=suite-swarm-test
