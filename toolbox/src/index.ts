@@ -35,6 +35,7 @@ export {
   flushTraces,
   type Link,
   REQUEST_ID_ATTRIBUTE,
+  requestIdAttributes,
   type Span,
   SpanKind,
   type SpanOptions,

@@ -18,6 +18,10 @@ export const TRACE_ID_HEADER = 'X-Trace-Id';
 /** The span attribute every span of a request carries: the request id, unchanged. */
 export const REQUEST_ID_ATTRIBUTE = 'request.id';
 
+/** `REQUEST_ID_ATTRIBUTE` for a span's attributes, or nothing when the call named no request. */
+export const requestIdAttributes = (requestId: string | undefined): Attributes =>
+  requestId ? { [REQUEST_ID_ATTRIBUTE]: requestId } : {};
+
 /**
  * The suite's own spans (routing, bcrypt, render, SMTP, batches, group commits) beside the
  * instrumentations'. Through the API only: without the SDK (`--import @suite/toolbox/tracing` and an

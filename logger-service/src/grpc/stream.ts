@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { contextOf, type LogStreamEntry, type LogStreamResult } from '@suite/proto';
-import { REQUEST_ID_ATTRIBUTE, SpanKind, withSpan } from '@suite/toolbox';
+import { requestIdAttributes, SpanKind, withSpan } from '@suite/toolbox';
 import type { WriteEntry } from './write-entry.js';
 
 export interface StreamHandler {
@@ -58,10 +58,7 @@ export function createStreamHandler(write: WriteEntry, maxInFlight: number): Str
         {
           kind: SpanKind.SERVER,
           parent: contextOf(entry.traceparent || undefined),
-          attributes: {
-            'rpc.system': 'grpc',
-            ...(entry.request_id ? { [REQUEST_ID_ATTRIBUTE]: entry.request_id } : {}),
-          },
+          attributes: { 'rpc.system': 'grpc', ...requestIdAttributes(entry.request_id || undefined) },
         },
         () =>
           write(entry.logEntry, {

@@ -5,7 +5,7 @@ import {
   RPC_METHOD_LOG_INFO,
   rpcLogInfoResult,
 } from '@suite/proto';
-import { describeZodError, type Logger, REQUEST_ID_ATTRIBUTE, SpanKind, withSpan } from '@suite/toolbox';
+import { describeZodError, type Logger, requestIdAttributes, SpanKind, withSpan } from '@suite/toolbox';
 import { JSONRPCErrorCode, JSONRPCErrorException, type JSONRPCRequest, JSONRPCServer } from 'json-rpc-2.0';
 import { JSON_RPC_ERROR, writeFailure } from '../failures.js';
 import type { LogStore } from '../store/logs.js';
@@ -49,7 +49,7 @@ export function createRpcDispatcher(
       {
         kind: SpanKind.SERVER,
         parent: contextOf(params.traceparent),
-        attributes: { 'rpc.system': 'jsonrpc', ...requestIdAttribute(params.request_id) },
+        attributes: { 'rpc.system': 'jsonrpc', ...requestIdAttributes(params.request_id) },
       },
       async () => {
         try {
@@ -108,9 +108,6 @@ function parseLogInfoParams(raw: unknown): LogInfoParams {
   if (!result.success) throw invalidParams(describeZodError(result.error));
   return result.data;
 }
-
-const requestIdAttribute = (requestId: string | undefined) =>
-  requestId ? { [REQUEST_ID_ATTRIBUTE]: requestId } : {};
 
 function invalidParams(detail: string): JSONRPCErrorException {
   return new JSONRPCErrorException(`Invalid params: ${detail}`, JSONRPCErrorCode.InvalidParams);
