@@ -80,11 +80,10 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
       }),
     ],
     instrumentations: [
+      // The HTTP server span gets its request id from createHttpApp (tagActiveSpan), once the id is
+      // accepted or made: a hook here would copy the header before it is checked.
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0] ?? ''),
-        requestHook: (span, req) => {
-          if ('headers' in req) tagWithRequestId(span, req.headers[REQUEST_ID_HEADER]);
-        },
       }),
       // The route names the HTTP server span (`POST /handle`); no span per layer (middleware, router or
       // handler): each would cost more than it tells, the HTTP span already covers the handler.
